@@ -1,0 +1,17 @@
+import { StoreAdapters } from '../store-query.util';
+import { EmbeddedMembershipRepository } from './embedded-membership.repository';
+import { EmbeddedResourceRepository } from './embedded-resource.repository';
+import { EmbeddedStoreHealth } from './embedded-store.health';
+import { EmbeddedTenantRepository } from './embedded-tenant.repository';
+import { EmbeddedStore, EmbeddedStoreOptions } from './embedded.store';
+
+/** Opens the embedded store in `dataDir` (loading everything into memory) and returns its four adapters. */
+export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions = {}): StoreAdapters {
+  const store = EmbeddedStore.open(dataDir, options);
+  return {
+    resources: new EmbeddedResourceRepository(store),
+    memberships: new EmbeddedMembershipRepository(store),
+    tenants: new EmbeddedTenantRepository(store),
+    health: new EmbeddedStoreHealth(store),
+  };
+}

@@ -1,0 +1,146 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TenantRecord, TokenRecord } from '../ports';
+import { ResourceDocument } from '../resource-document';
+import { MembershipGraph } from './membership.graph';
+import { ResourceCollection } from './resource.collection';
+import { openSqlite, SqliteDatabase, SqliteOptions } from './sqlite.database';
+
+/** The SQLite file inside DATA_DIR. */
+export const SQLITE_FILE_NAME = 'scim-stream.sqlite';
+
+export type EmbeddedStoreOptions = SqliteOptions;
+
+/**
+ * A value as it will read back from disk: plain JSON (undefined members dropped), detached from the caller's
+ * object. Memory and SQLite always hold the same thing, so nothing changes across a restart.
+ */
+export function toJsonValue<T>(value: T): { json: string; value: T } {
+  const json = JSON.stringify(value);
+  return { json, value: JSON.parse(json) as T };
+}
+
+type S2 = [string, string];
+type S3 = [string, string, string];
+type S4 = [string, string, string, string];
+
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    insertResource: db.prepare<S4>('INSERT INTO resources (tenant, type, id, doc) VALUES (?, ?, ?, ?)'),
+    updateResource: db.prepare<S4>('UPDATE resources SET doc = ? WHERE tenant = ? AND type = ? AND id = ?'),
+    deleteResource: db.prepare<S3>('DELETE FROM resources WHERE tenant = ? AND type = ? AND id = ?'),
+    insertMembership: db.prepare<S4>(
+      'INSERT OR IGNORE INTO memberships (tenant, group_id, member_id, member_type) VALUES (?, ?, ?, ?)',
+    ),
+    deleteMembership: db.prepare<S3>(
+      'DELETE FROM memberships WHERE tenant = ? AND group_id = ? AND member_id = ?',
+    ),
+    deleteMembershipsOfGroup: db.prepare<S2>('DELETE FROM memberships WHERE tenant = ? AND group_id = ?'),
+    deleteMembershipsOfMember: db.prepare<S2>('DELETE FROM memberships WHERE tenant = ? AND member_id = ?'),
+    upsertTenant: db.prepare<S2>(
+      'INSERT INTO tenants (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc',
+    ),
+    insertToken: db.prepare<S4>('INSERT INTO tokens (id, tenant, hash, doc) VALUES (?, ?, ?, ?)'),
+    updateToken: db.prepare<S2>('UPDATE tokens SET doc = ? WHERE id = ?'),
+    ping: db.prepare<[]>('SELECT 1 AS ok'),
+  };
+}
+
+/**
+ * The embedded store's state: every document in memory (queried there), every write committed to SQLite
+ * before the in-memory copy changes and before the caller's promise resolves. better-sqlite3 is synchronous
+ * and Node runs one callback at a time, so a check-then-write sequence in one method is atomic.
+ */
+export class EmbeddedStore {
+  readonly statements: ReturnType<typeof prepareStatements>;
+  readonly tenants = new Map<string, TenantRecord>();
+  readonly tokensById = new Map<string, TokenRecord>();
+  readonly tokensByHash = new Map<string, TokenRecord>();
+  private readonly collections = new Map<string, Map<string, ResourceCollection>>();
+  private readonly graphs = new Map<string, MembershipGraph>();
+
+  private constructor(readonly db: SqliteDatabase) {
+    this.statements = prepareStatements(db);
+  }
+
+  /** Opens `${dataDir}/scim-stream.sqlite` (creating the directory and the file if needed) and loads it. */
+  static open(dataDir: string, options: EmbeddedStoreOptions = {}): EmbeddedStore {
+    mkdirSync(dataDir, { recursive: true });
+    const db = openSqlite(join(dataDir, SQLITE_FILE_NAME), options);
+    try {
+      const store = new EmbeddedStore(db);
+      store.load();
+      return store;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  /** Runs `work` in one SQLite transaction (all or nothing). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  collection(tenantId: string, type: string): ResourceCollection | undefined {
+    return this.collections.get(tenantId)?.get(type);
+  }
+
+  collectionForWrite(tenantId: string, type: string): ResourceCollection {
+    let types = this.collections.get(tenantId);
+    if (!types) this.collections.set(tenantId, (types = new Map()));
+    let collection = types.get(type);
+    if (!collection) types.set(type, (collection = new ResourceCollection()));
+    return collection;
+  }
+
+  graph(tenantId: string): MembershipGraph | undefined {
+    return this.graphs.get(tenantId);
+  }
+
+  graphForWrite(tenantId: string): MembershipGraph {
+    let graph = this.graphs.get(tenantId);
+    if (!graph) this.graphs.set(tenantId, (graph = new MembershipGraph()));
+    return graph;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private load(): void {
+    const resources = this.db.prepare('SELECT tenant, type, id, doc FROM resources').raw(true);
+    for (const [tenant, type, id, json] of resources.iterate() as Iterable<
+      [string, string, string, string]
+    >) {
+      const doc = JSON.parse(json) as ResourceDocument;
+      if (doc.id !== id || doc._tenant !== tenant || doc._type !== type) {
+        throw new Error(
+          `SQLite store is inconsistent: row (${tenant}, ${type}, ${id}) holds another document`,
+        );
+      }
+      this.collectionForWrite(tenant, type).load(doc);
+    }
+    const memberships = this.db
+      .prepare('SELECT tenant, group_id, member_id, member_type FROM memberships')
+      .raw(true);
+    for (const [tenant, groupId, memberId, memberType] of memberships.iterate() as Iterable<
+      [string, string, string, string]
+    >) {
+      this.graphForWrite(tenant).add(groupId, memberId, memberType);
+    }
+    for (const row of this.db.prepare('SELECT doc FROM tenants').pluck(true).iterate() as Iterable<string>) {
+      const tenant = JSON.parse(row) as TenantRecord;
+      this.tenants.set(tenant.id, tenant);
+    }
+    for (const row of this.db.prepare('SELECT doc FROM tokens').pluck(true).iterate() as Iterable<string>) {
+      const token = JSON.parse(row) as TokenRecord;
+      this.tokensById.set(token.id, token);
+      this.tokensByHash.set(token.hash, token);
+    }
+  }
+}

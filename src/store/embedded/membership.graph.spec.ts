@@ -1,0 +1,42 @@
+import { MembershipGraph } from './membership.graph';
+
+describe(MembershipGraph.name, () => {
+  let sut: MembershipGraph;
+
+  beforeEach(() => {
+    sut = new MembershipGraph();
+  });
+
+  it('adds a membership once', () => {
+    expect([sut.add('g', 'u', 'User'), sut.add('g', 'u', 'Group')]).toEqual([true, false]);
+    expect(sut.membersOf('g')).toEqual([{ groupId: 'g', memberId: 'u', memberType: 'User' }]);
+  });
+
+  it('indexes both directions', () => {
+    sut.add('g1', 'u', 'User');
+    sut.add('g2', 'u', 'User');
+    expect(sut.groupsWithMember('u').map((m) => m.groupId)).toEqual(['g1', 'g2']);
+  });
+
+  it('removes in both directions', () => {
+    sut.add('g', 'u', 'User');
+    expect(sut.remove('g', 'u')).toBe(true);
+    expect([sut.has('g', 'u'), sut.groupsWithMember('u'), sut.remove('g', 'u')]).toEqual([false, [], false]);
+  });
+
+  it('removes a whole group from its members', () => {
+    sut.add('g', 'u1', 'User');
+    sut.add('g', 'u2', 'User');
+    sut.add('h', 'u1', 'User');
+    sut.removeGroup('g');
+    expect([sut.membersOf('g'), sut.groupsWithMember('u1').map((m) => m.groupId)]).toEqual([[], ['h']]);
+  });
+
+  it('removes a member from all its groups', () => {
+    sut.add('g', 'u', 'User');
+    sut.add('h', 'u', 'User');
+    sut.add('h', 'v', 'User');
+    sut.removeMember('u');
+    expect([sut.membersOf('g'), sut.membersOf('h').map((m) => m.memberId)]).toEqual([[], ['v']]);
+  });
+});

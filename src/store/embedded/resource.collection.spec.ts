@@ -1,0 +1,97 @@
+import { computeShadows, ResourceDocument } from '../resource-document';
+import { indexKeys, ResourceCollection } from './resource.collection';
+
+function user(id: string, userName: string, extra: Record<string, unknown> = {}): ResourceDocument {
+  const attributes = { userName, ...extra };
+  return {
+    _tenant: 't',
+    _type: 'User',
+    _rev: 1,
+    _ci: computeShadows(attributes),
+    id,
+    schemas: [],
+    meta: { resourceType: 'User', created: '', lastModified: '', version: '' },
+    ...attributes,
+  };
+}
+
+describe(indexKeys.name, () => {
+  it('returns every string of a multi-valued path', () => {
+    expect(indexKeys({ _ci: { emails: ['a', 'b', 'a'] } }, '_ci.emails')).toEqual(['a', 'b']);
+  });
+
+  it('descends into arrays of objects', () => {
+    expect(indexKeys({ emails: [{ value: 'a' }, { value: 'b' }, 'c'] }, 'emails.value')).toEqual(['a', 'b']);
+  });
+
+  it('ignores values that are not strings', () => {
+    expect(indexKeys({ externalId: 5 }, 'externalId')).toEqual([]);
+  });
+});
+
+describe(ResourceCollection.name, () => {
+  let sut: ResourceCollection;
+
+  beforeEach(() => {
+    sut = new ResourceCollection();
+  });
+
+  it('keeps ids in ascending order whatever the insertion order', () => {
+    for (const id of ['m', 'c', 'x', 'a']) sut.add(user(id, id));
+    expect(sut.ids()).toEqual(['a', 'c', 'm', 'x']);
+  });
+
+  it('sorts ids loaded at boot once they are read', () => {
+    for (const id of ['m', 'c', 'x']) sut.load(user(id, id));
+    sut.add(user('b', 'b'));
+    expect(sut.ids()).toEqual(['b', 'c', 'm', 'x']);
+  });
+
+  it('removes an id from the order and the indexes', () => {
+    for (const id of ['a', 'b', 'c']) sut.add(user(id, `user-${id}`));
+    sut.remove('b');
+    expect([sut.ids(), sut.lookup('_ci.userName', 'user-b').size, sut.size]).toEqual([['a', 'c'], 0, 2]);
+  });
+
+  it('finds a document by each of its emails', () => {
+    sut.add(user('1', 'a', { emails: [{ value: 'A@x' }, { value: 'b@x' }] }));
+    expect([...sut.lookup('_ci.emails', 'a@x'), ...sut.lookup('_ci.emails', 'b@x')]).toEqual(['1', '1']);
+  });
+
+  it('moves index entries when a document is replaced', () => {
+    sut.add(user('1', 'old'));
+    sut.replace(user('1', 'new'));
+    expect([sut.lookup('_ci.userName', 'old').size, [...sut.lookup('_ci.userName', 'new')]]).toEqual([
+      0,
+      ['1'],
+    ]);
+  });
+
+  it('reports another document holding a value, but not the document itself', () => {
+    sut.add(user('1', 'alice'));
+    expect([
+      sut.findOther('_ci.userName', 'alice', '1'),
+      sut.findOther('_ci.userName', 'alice', '2')?.id,
+    ]).toEqual([undefined, '1']);
+  });
+
+  it('answers an id lookup from the documents themselves', () => {
+    sut.add(user('1', 'a'));
+    expect([[...sut.lookup('id', '1')], sut.lookup('id', '2').size]).toEqual([['1'], 0]);
+  });
+
+  it('takes candidates from the cheapest plan', () => {
+    for (let i = 0; i < 10; i++) sut.add(user(`u${i}`, `n${i}`, { externalId: 'shared' }));
+    const candidates = sut.candidates([
+      [{ field: 'externalId', values: ['shared'] }],
+      [{ field: '_ci.userName', values: ['n3'] }],
+    ]);
+    expect(candidates.map((d) => d.id)).toEqual(['u3']);
+  });
+
+  it('unions the lookups of one plan', () => {
+    for (let i = 0; i < 3; i++) sut.add(user(`u${i}`, `n${i}`));
+    const candidates = sut.candidates([[{ field: '_ci.userName', values: ['n0', 'n2', 'none'] }]]);
+    expect(candidates.map((d) => d.id).sort()).toEqual(['u0', 'u2']);
+  });
+});

@@ -1,0 +1,165 @@
+import { ResourceDocument } from '../resource-document';
+import { compareIds } from '../store-query.util';
+import { CandidatePlan } from './query.planner';
+
+/**
+ * Fields with a hash index (besides `id`, which keys the collection itself): the hot lookups of provisioning
+ * clients (Entra: `userName eq`, `externalId eq`, `displayName eq`) and email lookups. `_ci.emails` is
+ * multi-key: a document is indexed under each of its values.
+ */
+export const INDEXED_FIELDS: readonly string[] = [
+  '_ci.userName',
+  '_ci.displayName',
+  'externalId',
+  '_ci.emails',
+];
+
+/** Every field a query may probe by equality, `id` included. */
+export const PROBE_FIELDS: ReadonlySet<string> = new Set(['id', ...INDEXED_FIELDS]);
+
+/** The string values at a dotted path, descending into arrays (the keys a multi-key index holds). */
+export function indexKeys(doc: Record<string, unknown>, path: string): string[] {
+  let values: unknown[] = [doc];
+  for (const segment of path.split('.')) {
+    const next: unknown[] = [];
+    for (const value of values) {
+      if (typeof value !== 'object' || value === null) continue;
+      const items = Array.isArray(value) ? value : [value];
+      for (const item of items) {
+        if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+          const child = (item as Record<string, unknown>)[segment];
+          if (child !== undefined) next.push(child);
+        }
+      }
+    }
+    values = next;
+  }
+  const keys = new Set<string>();
+  for (const value of values) {
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') keys.add(v);
+  }
+  return [...keys];
+}
+
+/** First index in the sorted array whose id is >= id. */
+function lowerBound(sorted: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The documents of one resource type in one tenant, with their hash indexes and the ids in ascending order
+ * (so that an unfiltered page costs O(page) and needs no sort). Holds the store's own objects: callers clone.
+ */
+export class ResourceCollection {
+  private readonly docs = new Map<string, ResourceDocument>();
+  private readonly indexes = new Map<string, Map<string, Set<string>>>(
+    INDEXED_FIELDS.map((f) => [f, new Map()]),
+  );
+  private sortedIds: string[] = [];
+  private sortedIdsStale = false;
+
+  get size(): number {
+    return this.docs.size;
+  }
+
+  get(id: string): ResourceDocument | undefined {
+    return this.docs.get(id);
+  }
+
+  /** Ids in ascending order. */
+  ids(): readonly string[] {
+    if (this.sortedIdsStale) {
+      this.sortedIds.sort(compareIds);
+      this.sortedIdsStale = false;
+    }
+    return this.sortedIds;
+  }
+
+  /** Adds a document at boot: order is restored once, at the first ids() call, instead of per insert. */
+  load(doc: ResourceDocument): void {
+    this.docs.set(doc.id, doc);
+    this.indexDocument(doc);
+    this.sortedIds.push(doc.id);
+    this.sortedIdsStale = true;
+  }
+
+  add(doc: ResourceDocument): void {
+    const ids = this.ids() as string[];
+    this.docs.set(doc.id, doc);
+    this.indexDocument(doc);
+    ids.splice(lowerBound(ids, doc.id), 0, doc.id);
+  }
+
+  replace(doc: ResourceDocument): void {
+    const previous = this.docs.get(doc.id);
+    if (previous) this.unindexDocument(previous);
+    this.docs.set(doc.id, doc);
+    this.indexDocument(doc);
+  }
+
+  remove(id: string): ResourceDocument | undefined {
+    const doc = this.docs.get(id);
+    if (!doc) return undefined;
+    this.docs.delete(id);
+    this.unindexDocument(doc);
+    const ids = this.ids() as string[];
+    const at = lowerBound(ids, id);
+    if (ids[at] === id) ids.splice(at, 1);
+    return doc;
+  }
+
+  /** Ids of the documents whose `field` holds `value`. */
+  lookup(field: string, value: string): ReadonlySet<string> {
+    if (field === 'id') return this.docs.has(value) ? new Set([value]) : new Set();
+    return this.indexes.get(field)?.get(value) ?? new Set();
+  }
+
+  /** Another document than `exceptId` whose `field` holds `value` (a uniqueness conflict), if any. */
+  findOther(field: string, value: string, exceptId: string): ResourceDocument | undefined {
+    for (const id of this.lookup(field, value)) if (id !== exceptId) return this.docs.get(id);
+    return undefined;
+  }
+
+  /** Candidate documents from the cheapest plan (fewest ids to test), in no particular order. */
+  candidates(plans: readonly CandidatePlan[]): ResourceDocument[] {
+    let best: Set<string> | undefined;
+    for (const plan of plans) {
+      const ids = new Set<string>();
+      for (const { field, values } of plan) {
+        for (const value of values) for (const id of this.lookup(field, value)) ids.add(id);
+        if (best && ids.size >= best.size) break;
+      }
+      if (!best || ids.size < best.size) best = ids;
+      if (best.size === 0) break;
+    }
+    return [...(best ?? [])].map((id) => this.docs.get(id)!);
+  }
+
+  private indexDocument(doc: ResourceDocument): void {
+    for (const [field, index] of this.indexes) {
+      for (const key of indexKeys(doc, field)) {
+        let ids = index.get(key);
+        if (!ids) index.set(key, (ids = new Set()));
+        ids.add(doc.id);
+      }
+    }
+  }
+
+  private unindexDocument(doc: ResourceDocument): void {
+    for (const [field, index] of this.indexes) {
+      for (const key of indexKeys(doc, field)) {
+        const ids = index.get(key);
+        if (!ids) continue;
+        ids.delete(doc.id);
+        if (ids.size === 0) index.delete(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Pure builders for what the Mongo adapter sends: filters scoped to a tenant, and the aggregation pipeline
+ * that reproduces the shared find semantics (store-query.util.ts) on the server. No I/O here, so CI checks
+ * them without a MongoDB (the specs run the pipelines through mingo and compare with the embedded order).
+ */
+import { FindOptions, QueryDocument, SortSpec } from '../ports';
+import { normalizeFieldPaths, normalizePage } from '../store-query.util';
+
+/** Names of the helper fields the pipeline adds and removes again; `_` fields never reach SCIM output. */
+export const SORT_KEY_FIELD = '__sortKey';
+export const SORT_MISSING_FIELD = '__sortMissing';
+
+/**
+ * The compiled filter, confined to one tenant and type. The filter is nested under `$and` rather than
+ * spread, so no key of it can replace `_tenant` or `_type`.
+ */
+export function scopedFilter(tenantId: string, resourceType: string, query: QueryDocument): QueryDocument {
+  const scope: QueryDocument = { _tenant: tenantId, _type: resourceType };
+  return Object.keys(query).length === 0 ? scope : { ...scope, $and: [query] };
+}
+
+/** Expression literal for a field name that may contain `$` or `.`-free URN characters. */
+function fieldName(name: string): unknown {
+  return { $literal: name };
+}
+
+/** RFC 7644 §3.4.2.3: of an array, the element with `primary: true`, else the first; other values as they are. */
+function pickOneExpression(value: string): unknown {
+  return {
+    $cond: [
+      { $isArray: value },
+      {
+        $ifNull: [
+          { $first: { $filter: { input: value, as: 'e', cond: { $eq: ['$$e.primary', true] } } } },
+          { $first: value },
+        ],
+      },
+      value,
+    ],
+  };
+}
+
+/**
+ * Aggregation expression for sortKey(doc, path) of store-query.util.ts: walks the path one field at a time,
+ * picking one element wherever it meets an array. (MongoDB's own $sort would use the smallest element of an
+ * array for an ascending sort, which is not what RFC 7644 asks.) Needs MongoDB 5.0+ ($getField).
+ */
+export function sortKeyExpression(path: string): unknown {
+  const segments = path.split('.');
+  let expression: unknown = '$$ROOT';
+  segments.forEach((segment, i) => {
+    const container = `$$c${i}`;
+    expression = {
+      $let: {
+        vars: { [`c${i}`]: pickOneOrRoot(expression, i) },
+        in: {
+          $cond: [
+            { $eq: [{ $type: container }, 'object'] },
+            { $getField: { field: fieldName(segment), input: container } },
+            null,
+          ],
+        },
+      },
+    };
+  });
+  return { $let: { vars: { v: expression }, in: pickOneExpression('$$v') } };
+}
+
+function pickOneOrRoot(expression: unknown, depth: number): unknown {
+  if (depth === 0) return expression; // $$ROOT is the document itself
+  return { $let: { vars: { p: expression }, in: pickOneExpression('$$p') } };
+}
+
+/** Inclusion projection for FindOptions.fields (always without `_id`). */
+export function projectionOf(fields: readonly string[] | undefined): Record<string, 0 | 1> {
+  if (fields === undefined) return { _id: 0 };
+  const projection: Record<string, 0 | 1> = { _id: 0 };
+  for (const path of normalizeFieldPaths(fields)) projection[path] = 1;
+  return projection;
+}
+
+/**
+ * The `$sort` stage of a sorted find: missing keys last when ascending, first when descending
+ * (RFC 7644 §3.4.2.3), ties by id ascending. MongoDB sorts a missing field before every value, hence the
+ * explicit flag.
+ */
+export function sortStage(sort: SortSpec | undefined): Record<string, 1 | -1> {
+  if (!sort) return { id: 1 };
+  return { [SORT_MISSING_FIELD]: sort.direction, [SORT_KEY_FIELD]: sort.direction, id: 1 };
+}
+
+/** The aggregation pipeline for one page of a find. */
+export function findPipeline(
+  tenantId: string,
+  resourceType: string,
+  query: QueryDocument,
+  options: FindOptions,
+): Record<string, unknown>[] {
+  const { skip, limit } = normalizePage(options);
+  const pipeline: Record<string, unknown>[] = [{ $match: scopedFilter(tenantId, resourceType, query) }];
+  if (options.sort) {
+    pipeline.push(
+      { $addFields: { [SORT_KEY_FIELD]: sortKeyExpression(options.sort.field) } },
+      {
+        $addFields: {
+          [SORT_MISSING_FIELD]: {
+            $cond: [{ $in: [{ $type: `$${SORT_KEY_FIELD}` }, ['missing', 'null']] }, 1, 0],
+          },
+        },
+      },
+    );
+  }
+  pipeline.push({ $sort: sortStage(options.sort) });
+  if (skip > 0) pipeline.push({ $skip: skip });
+  pipeline.push({ $limit: Math.max(limit, 1) });
+  const projection = projectionOf(options.fields);
+  if (options.sort && options.fields === undefined) {
+    pipeline.push({ $project: { ...projection, [SORT_KEY_FIELD]: 0, [SORT_MISSING_FIELD]: 0 } });
+  } else {
+    pipeline.push({ $project: projection });
+  }
+  return pipeline;
+}

@@ -1,0 +1,63 @@
+import { ScimError } from '../../scim/errors';
+import { ResourceDocument } from '../resource-document';
+import { fromStored, isDuplicateKeyError, resourceDuplicateKeyError, toStored } from './mongo.mapping';
+
+const doc = {
+  _tenant: 't',
+  _type: 'User',
+  _rev: 1,
+  _ci: { userName: 'alice' },
+  id: 'u1',
+  schemas: [],
+  meta: { resourceType: 'User', created: '', lastModified: '', version: '' },
+  userName: 'Alice',
+} as ResourceDocument;
+
+describe(fromStored.name, () => {
+  it('removes _id and __v and keeps everything else', () => {
+    expect(fromStored({ _id: 'oid', __v: 0, id: 'u1', _rev: 2 })).toEqual({ id: 'u1', _rev: 2 });
+  });
+});
+
+describe(toStored.name, () => {
+  it('drops undefined members and detaches nested objects', () => {
+    const input = { a: undefined, b: { c: 1 } };
+    const sut = toStored(input);
+    expect([Object.keys(sut), sut.b === input.b]).toEqual([['b'], false]);
+  });
+});
+
+describe(isDuplicateKeyError.name, () => {
+  it('recognises code 11000', () => {
+    expect(isDuplicateKeyError({ code: 11000 })).toBe(true);
+  });
+
+  it('recognises a bulk write error with a duplicate key among its write errors', () => {
+    expect(isDuplicateKeyError({ code: 65, writeErrors: [{ code: 11000 }] })).toBe(true);
+  });
+
+  it('rejects other errors', () => {
+    expect([
+      isDuplicateKeyError({ code: 112 }),
+      isDuplicateKeyError(new Error('x')),
+      isDuplicateKeyError(null),
+    ]).toEqual([false, false, false]);
+  });
+});
+
+describe(resourceDuplicateKeyError.name, () => {
+  it('names the unique attribute and the value as the client wrote it', () => {
+    const sut = resourceDuplicateKeyError({ keyPattern: { _tenant: 1, _type: 1, '_ci.userName': 1 } }, doc);
+    expect(sut).toBeInstanceOf(ScimError);
+    expect([sut.status, sut.scimType, sut.detail.includes('userName "Alice"')]).toEqual([
+      409,
+      'uniqueness',
+      true,
+    ]);
+  });
+
+  it('reports a duplicate id when the id index refused the write', () => {
+    const sut = resourceDuplicateKeyError({ keyPattern: { _tenant: 1, _type: 1, id: 1 } }, doc);
+    expect(sut.detail).toContain('id "u1"');
+  });
+});

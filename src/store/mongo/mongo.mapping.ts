@@ -1,0 +1,54 @@
+import { ScimError } from '../../scim/errors';
+import { ResourceDocument } from '../resource-document';
+import { uniquenessError } from '../store-query.util';
+
+/** MongoDB's "E11000 duplicate key" error code. */
+export const DUPLICATE_KEY = 11000;
+
+/** Removes MongoDB's own fields: services never see `_id` (nor `__v`). */
+export function fromStored<T>(stored: Record<string, unknown>): T {
+  const { _id: _ignoredId, __v: _ignoredVersion, ...rest } = stored;
+  return rest as T;
+}
+
+/**
+ * The document as it is written: plain JSON, exactly what the embedded store keeps (undefined members
+ * dropped rather than written as null), detached from the caller's object.
+ */
+export function toStored<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export function isDuplicateKeyError(
+  error: unknown,
+): error is { code: number; keyPattern?: Record<string, unknown> } {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; writeErrors?: unknown };
+  if (e.code === DUPLICATE_KEY) return true;
+  // Bulk writes report per-operation errors.
+  return (
+    Array.isArray(e.writeErrors) &&
+    e.writeErrors.some((w) => (w as { code?: unknown })?.code === DUPLICATE_KEY)
+  );
+}
+
+/**
+ * Maps a duplicate-key error of the resources collection to the SCIM error (RFC 7644 §3.3: 409 uniqueness),
+ * naming the attribute from the index that refused the write and the value from the document.
+ */
+export function resourceDuplicateKeyError(
+  error: { keyPattern?: Record<string, unknown> },
+  doc: ResourceDocument,
+): ScimError {
+  const keys = Object.keys(error.keyPattern ?? {});
+  const shadow = keys.find((k) => k.startsWith('_ci.'));
+  if (shadow) {
+    const attribute = shadow.slice('_ci.'.length);
+    return uniquenessError(
+      doc._type,
+      attribute,
+      doc[attribute] ?? (doc._ci as Record<string, unknown>)[attribute],
+    );
+  }
+  return uniquenessError(doc._type, 'id', doc.id);
+}

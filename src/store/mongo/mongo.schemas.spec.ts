@@ -1,0 +1,68 @@
+import { membershipSchema, resourceSchema, tokenSchema } from './mongo.schemas';
+
+type Index = [Record<string, unknown>, Record<string, unknown>];
+const find = (indexes: Index[], name: string) => indexes.find(([, options]) => options.name === name);
+
+describe(resourceSchema.name, () => {
+  const sut = resourceSchema();
+  const indexes = sut.indexes() as Index[];
+
+  it('stores undeclared fields and empty objects as given, without __v', () => {
+    expect([sut.get('strict'), sut.get('strictQuery'), sut.get('minimize'), sut.get('versionKey')]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('makes userName unique per tenant among Users that have one', () => {
+    expect(find(indexes, 'tenant_user_userName_unique')).toEqual([
+      { _tenant: 1, _type: 1, '_ci.userName': 1 },
+      expect.objectContaining({
+        unique: true,
+        partialFilterExpression: { _type: 'User', '_ci.userName': { $exists: true } },
+      }),
+    ]);
+  });
+
+  it('makes displayName unique per tenant among Groups only', () => {
+    expect(find(indexes, 'tenant_group_displayName_unique')?.[1]).toEqual(
+      expect.objectContaining({
+        unique: true,
+        partialFilterExpression: { _type: 'Group', '_ci.displayName': { $exists: true } },
+      }),
+    );
+  });
+
+  it('makes id unique per tenant and type', () => {
+    expect(find(indexes, 'tenant_type_id')).toEqual([
+      { _tenant: 1, _type: 1, id: 1 },
+      expect.objectContaining({ unique: true }),
+    ]);
+  });
+
+  it('indexes externalId and the email shadows', () => {
+    expect([find(indexes, 'tenant_type_externalId')?.[0], find(indexes, 'tenant_type_emails')?.[0]]).toEqual([
+      { _tenant: 1, _type: 1, externalId: 1 },
+      { _tenant: 1, _type: 1, '_ci.emails': 1 },
+    ]);
+  });
+});
+
+describe(membershipSchema.name, () => {
+  it('makes a membership unique and indexes members for the reverse lookup', () => {
+    const indexes = membershipSchema().indexes() as Index[];
+    expect(indexes.map(([fields, options]) => [fields, Boolean(options.unique)])).toEqual([
+      [{ _tenant: 1, groupId: 1, memberId: 1 }, true],
+      [{ _tenant: 1, memberId: 1 }, false],
+    ]);
+  });
+});
+
+describe(tokenSchema.name, () => {
+  it('makes token hashes unique', () => {
+    const indexes = tokenSchema().indexes() as Index[];
+    expect(find(indexes, 'hash_unique')).toEqual([{ hash: 1 }, expect.objectContaining({ unique: true })]);
+  });
+});

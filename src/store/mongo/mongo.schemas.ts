@@ -1,0 +1,97 @@
+import { Schema, SchemaOptions } from 'mongoose';
+
+/** Collection names. All resource types share one collection, keyed by `_tenant` and `_type`. */
+export const COLLECTIONS = {
+  resources: 'resources',
+  memberships: 'memberships',
+  tenants: 'tenants',
+  tokens: 'tokens',
+} as const;
+
+/**
+ * Documents are stored as the engine shaped them: no casting of undeclared paths (`strict: false`, filters
+ * passed through as written with `strictQuery: false`), empty objects kept (`minimize: false`), no `__v`.
+ * Collections are created up front (a transaction cannot always create one). Indexes are created explicitly
+ * at startup (createMongoStore), not in the background by autoIndex, so the
+ * uniqueness guarantees hold before the first request is served.
+ */
+const FREE_FORM: SchemaOptions = {
+  strict: false,
+  strictQuery: false,
+  minimize: false,
+  versionKey: false,
+  autoIndex: false,
+  autoCreate: true,
+};
+
+export interface IndexDefinition {
+  fields: Record<string, 1 | -1>;
+  options: { name: string; unique?: boolean; partialFilterExpression?: Record<string, unknown> };
+}
+
+/**
+ * Unique keys (RFC 7643 §4.1.1 userName, Group displayName for Entra) are unique per tenant without regard to
+ * case, so the unique index is on the lower-cased `_ci` shadow. Partial filters restrict each to its type
+ * (a User's displayName is not unique) and to documents that have the key, because a unique index would
+ * otherwise treat every document without the field as one more `null`.
+ */
+export const RESOURCE_INDEXES: readonly IndexDefinition[] = [
+  { fields: { _tenant: 1, _type: 1, id: 1 }, options: { name: 'tenant_type_id', unique: true } },
+  {
+    fields: { _tenant: 1, _type: 1, '_ci.userName': 1 },
+    options: {
+      name: 'tenant_user_userName_unique',
+      unique: true,
+      partialFilterExpression: { _type: 'User', '_ci.userName': { $exists: true } },
+    },
+  },
+  {
+    fields: { _tenant: 1, _type: 1, '_ci.displayName': 1 },
+    options: {
+      name: 'tenant_group_displayName_unique',
+      unique: true,
+      partialFilterExpression: { _type: 'Group', '_ci.displayName': { $exists: true } },
+    },
+  },
+  // displayName lookups on types where it is not unique (User) use this one.
+  { fields: { _tenant: 1, '_ci.displayName': 1, _type: 1 }, options: { name: 'tenant_displayName' } },
+  { fields: { _tenant: 1, _type: 1, externalId: 1 }, options: { name: 'tenant_type_externalId' } },
+  { fields: { _tenant: 1, _type: 1, '_ci.emails': 1 }, options: { name: 'tenant_type_emails' } },
+];
+
+export const MEMBERSHIP_INDEXES: readonly IndexDefinition[] = [
+  { fields: { _tenant: 1, groupId: 1, memberId: 1 }, options: { name: 'tenant_group_member', unique: true } },
+  { fields: { _tenant: 1, memberId: 1 }, options: { name: 'tenant_member' } },
+];
+
+export const TENANT_INDEXES: readonly IndexDefinition[] = [
+  { fields: { id: 1 }, options: { name: 'id_unique', unique: true } },
+];
+
+export const TOKEN_INDEXES: readonly IndexDefinition[] = [
+  { fields: { id: 1 }, options: { name: 'id_unique', unique: true } },
+  { fields: { hash: 1 }, options: { name: 'hash_unique', unique: true } },
+  { fields: { tenantId: 1, createdAt: 1 }, options: { name: 'tenant_createdAt' } },
+];
+
+function schemaWith(collection: string, indexes: readonly IndexDefinition[]): Schema {
+  const schema = new Schema({}, { ...FREE_FORM, collection });
+  for (const { fields, options } of indexes) schema.index(fields, options);
+  return schema;
+}
+
+export function resourceSchema(): Schema {
+  return schemaWith(COLLECTIONS.resources, RESOURCE_INDEXES);
+}
+
+export function membershipSchema(): Schema {
+  return schemaWith(COLLECTIONS.memberships, MEMBERSHIP_INDEXES);
+}
+
+export function tenantSchema(): Schema {
+  return schemaWith(COLLECTIONS.tenants, TENANT_INDEXES);
+}
+
+export function tokenSchema(): Schema {
+  return schemaWith(COLLECTIONS.tokens, TOKEN_INDEXES);
+}

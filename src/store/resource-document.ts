@@ -1,0 +1,67 @@
+/**
+ * The stored shape of a SCIM resource, shared by both adapters and by the filter compiler, whose query
+ * documents address these fields.
+ *
+ * - SCIM attributes sit at the top level in their canonical case (`userName`, `name.givenName`, `emails`),
+ *   extension data under `extensionStorageKey(urn)`; `id` and `meta` (created, lastModified, version) too.
+ *   `meta.location` is not stored: it depends on the base URL and is computed on the way out.
+ *   Group members are not stored here: they are membership records (MembershipRepository).
+ * - Internal fields start with `_`, which no SCIM attribute name can (RFC 7643 §2.1 ATTRNAME starts with ALPHA).
+ *   `_ci` holds lower-cased shadows of case-insensitive attributes that are looked up by equality, so that
+ *   `userName eq "X"` is an index hit, not a scan.
+ * - dateTime values are stored as `Date.prototype.toISOString()` strings, so string order is time order.
+ */
+export interface ResourceDocument {
+  _tenant: string;
+  _type: string;
+  /** Increases by one on every change; meta.version is derived from it. Compare-and-swap token. */
+  _rev: number;
+  _ci: ShadowFields;
+  /** Write-only secrets (RFC 7643 §4.1.1 password) as one-way hashes; never projected. */
+  _secret?: { password?: string };
+  id: string;
+  schemas: string[];
+  meta: { resourceType: string; created: string; lastModified: string; version: string };
+  [attribute: string]: unknown;
+}
+
+/** Lower-cased copies of case-insensitive attributes that are matched by equality (RFC 7643 §2.2 caseExact=false). */
+export interface ShadowFields {
+  userName?: string;
+  displayName?: string;
+  /** Every emails[].value, lower-cased. */
+  emails?: string[];
+}
+
+/** Where the compiler finds a shadow for a case-insensitive `eq` on these canonical paths. */
+export const SHADOWED_PATHS: Readonly<Record<string, keyof ShadowFields>> = {
+  userName: 'userName',
+  displayName: 'displayName',
+  'emails.value': 'emails',
+};
+
+/** Per resource type, the attribute that must be unique per tenant without regard to case (stored in `_ci`). */
+export const UNIQUE_KEY: Readonly<Record<string, keyof ShadowFields>> = {
+  User: 'userName',
+  Group: 'displayName',
+};
+
+/** Computes `_ci` from a document's SCIM attributes. */
+export function computeShadows(doc: Record<string, unknown>): ShadowFields {
+  const shadows: ShadowFields = {};
+  if (typeof doc.userName === 'string') shadows.userName = doc.userName.toLowerCase();
+  if (typeof doc.displayName === 'string') shadows.displayName = doc.displayName.toLowerCase();
+  if (Array.isArray(doc.emails)) {
+    const values = doc.emails
+      .map((e) => (e && typeof e === 'object' ? (e as { value?: unknown }).value : undefined))
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => v.toLowerCase());
+    if (values.length > 0) shadows.emails = values;
+  }
+  return shadows;
+}
+
+/** meta.version is a weak entity tag (RFC 7644 §3.14) derived from the revision. */
+export function versionTag(id: string, rev: number): string {
+  return `W/"${rev}-${id.slice(0, 8)}"`;
+}

@@ -1,0 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.factory';
+import { describeRepositoryContract, StoreHarness } from './resource-repository.contract';
+
+/** The embedded store, on a fresh temporary DATA_DIR per test. */
+function embeddedHarness(): StoreHarness {
+  const dataDir = mkdtempSync(join(tmpdir(), 'scim-stream-contract-'));
+  return {
+    open: async () => openEmbeddedStore(dataDir),
+    destroy: async () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
+
+describeRepositoryContract('embedded store (mingo + SQLite)', embeddedHarness);

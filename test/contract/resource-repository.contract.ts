@@ -1,0 +1,693 @@
+/**
+ * The store contract (architecture §4): one suite, run against every adapter that is available, so that the
+ * embedded store and MongoDB are interchangeable. Queries are written the way the filter compiler emits them
+ * (MongoDB query documents over the storage shape of src/store/resource-document.ts).
+ */
+import { ScimError } from '../../src/scim/errors';
+import { TenantRecord, TokenRecord } from '../../src/store/ports';
+import { computeShadows, ResourceDocument, versionTag } from '../../src/store/resource-document';
+import { StoreAdapters } from '../../src/store/store-query.util';
+
+export interface StoreHarness {
+  /** Opens the store on its storage; called again after a close, it must see the same data. */
+  open(): Promise<StoreAdapters>;
+  /** Removes the storage; the store has been closed before. */
+  destroy(): Promise<void>;
+}
+
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const T1 = 'tenant-one';
+const T2 = 'tenant-two';
+
+function resource(
+  tenant: string,
+  type: 'User' | 'Group',
+  id: string,
+  attributes: Record<string, unknown>,
+  rev = 1,
+): ResourceDocument {
+  const at = '2024-01-01T00:00:00.000Z';
+  return {
+    _tenant: tenant,
+    _type: type,
+    _rev: rev,
+    _ci: computeShadows(attributes),
+    id,
+    schemas: [type === 'User' ? USER_SCHEMA : GROUP_SCHEMA],
+    meta: { resourceType: type, created: at, lastModified: at, version: versionTag(id, rev) },
+    ...attributes,
+  };
+}
+
+const user = (id: string, userName: string, extra: Record<string, unknown> = {}, tenant = T1) =>
+  resource(tenant, 'User', id, { userName, ...extra });
+const group = (id: string, displayName: string, tenant = T1) =>
+  resource(tenant, 'Group', id, { displayName });
+
+/** Resolves with the ScimError a promise rejects with (fails the test when it resolves). */
+async function scimErrorOf(promise: Promise<unknown>): Promise<ScimError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ScimError);
+  return error as ScimError;
+}
+
+const ids = (docs: { id: string }[]) => docs.map((d) => d.id);
+const byMember = (a: { memberId: string }, b: { memberId: string }) => (a.memberId < b.memberId ? -1 : 1);
+const byGroup = (a: { groupId: string }, b: { groupId: string }) => (a.groupId < b.groupId ? -1 : 1);
+const ALL = { skip: 0, limit: 1000 };
+
+export function describeRepositoryContract(name: string, createHarness: () => StoreHarness): void {
+  describe(name, () => {
+    let harness: StoreHarness;
+    let sut: StoreAdapters;
+
+    beforeEach(async () => {
+      harness = createHarness();
+      sut = await harness.open();
+    });
+
+    afterEach(async () => {
+      await sut.health.close();
+      await harness.destroy();
+    });
+
+    async function reopen(): Promise<void> {
+      await sut.health.close();
+      sut = await harness.open();
+    }
+
+    describe('ResourceRepository.insert / findById', () => {
+      it('returns an inserted document unchanged', async () => {
+        const doc = user('u1', 'Alice', { name: { givenName: 'Alice', familyName: 'Smith' }, active: true });
+        await sut.resources.insert(T1, doc);
+        expect(await sut.resources.findById(T1, 'User', 'u1')).toEqual(doc);
+      });
+
+      it('returns null for an unknown id', async () => {
+        expect(await sut.resources.findById(T1, 'User', 'nope')).toBeNull();
+      });
+
+      it('does not find a document through another tenant', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        expect(await sut.resources.findById(T2, 'User', 'u1')).toBeNull();
+      });
+
+      it('does not find a document through another resource type', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        expect(await sut.resources.findById(T1, 'Group', 'u1')).toBeNull();
+      });
+
+      it('is not affected by later changes to the inserted or returned objects', async () => {
+        const doc = user('u1', 'alice', { name: { givenName: 'Alice' } });
+        await sut.resources.insert(T1, doc);
+        (doc.name as { givenName: string }).givenName = 'Mallory';
+        const found = (await sut.resources.findById(T1, 'User', 'u1'))!;
+        (found.name as { givenName: string }).givenName = 'Eve';
+        expect((await sut.resources.findById(T1, 'User', 'u1'))!.name).toEqual({ givenName: 'Alice' });
+      });
+
+      it('refuses a userName that differs only in case with 409 uniqueness', async () => {
+        await sut.resources.insert(T1, user('u1', 'Alice@Example.com'));
+        const error = await scimErrorOf(sut.resources.insert(T1, user('u2', 'alice@example.COM')));
+        expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+        expect(await sut.resources.findById(T1, 'User', 'u2')).toBeNull();
+      });
+
+      it('allows the same userName in two tenants', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        await sut.resources.insert(T2, user('u2', 'alice', {}, T2));
+        expect(await sut.resources.findById(T2, 'User', 'u2')).not.toBeNull();
+      });
+
+      it('refuses a Group displayName that differs only in case with 409 uniqueness', async () => {
+        await sut.resources.insert(T1, group('g1', 'Sales'));
+        const error = await scimErrorOf(sut.resources.insert(T1, group('g2', 'SALES')));
+        expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+      });
+
+      it('allows two Users with the same displayName (not a unique key of User)', async () => {
+        await sut.resources.insert(T1, user('u1', 'a', { displayName: 'Sam' }));
+        await sut.resources.insert(T1, user('u2', 'b', { displayName: 'Sam' }));
+        expect(await sut.resources.existingIds(T1, 'User', ['u1', 'u2'])).toEqual(new Set(['u1', 'u2']));
+      });
+
+      it('allows a Group whose displayName equals a userName', async () => {
+        await sut.resources.insert(T1, user('u1', 'sales'));
+        await sut.resources.insert(T1, group('g1', 'Sales'));
+        expect(await sut.resources.findById(T1, 'Group', 'g1')).not.toBeNull();
+      });
+
+      it('refuses a second document with the same id with 409 uniqueness', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        const error = await scimErrorOf(sut.resources.insert(T1, user('u1', 'bob')));
+        expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+        expect((await sut.resources.findById(T1, 'User', 'u1'))!.userName).toBe('alice');
+      });
+    });
+
+    describe('ResourceRepository.replace', () => {
+      it('replaces the document when the expected revision matches', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        const next = user('u1', 'alice', { title: 'Boss' }, T1);
+        next._rev = 2;
+        expect(await sut.resources.replace(T1, next, 1)).toBe(true);
+        expect(await sut.resources.findById(T1, 'User', 'u1')).toEqual(next);
+      });
+
+      it('returns false and keeps the document when the revision is stale', async () => {
+        await sut.resources.insert(T1, resource(T1, 'User', 'u1', { userName: 'alice' }, 3));
+        const stale = resource(T1, 'User', 'u1', { userName: 'mallory' }, 3);
+        expect(await sut.resources.replace(T1, stale, 2)).toBe(false);
+        expect((await sut.resources.findById(T1, 'User', 'u1'))!.userName).toBe('alice');
+      });
+
+      it('lets only the first of two writers holding the same revision win', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        const a = resource(T1, 'User', 'u1', { userName: 'alice', title: 'A' }, 2);
+        const b = resource(T1, 'User', 'u1', { userName: 'alice', title: 'B' }, 2);
+        expect([await sut.resources.replace(T1, a, 1), await sut.resources.replace(T1, b, 1)]).toEqual([
+          true,
+          false,
+        ]);
+      });
+
+      it('returns false for a document that does not exist', async () => {
+        expect(await sut.resources.replace(T1, user('ghost', 'ghost'), 1)).toBe(false);
+      });
+
+      it('returns false for a document of another tenant', async () => {
+        await sut.resources.insert(T2, user('u1', 'alice', {}, T2));
+        expect(await sut.resources.replace(T1, user('u1', 'alice'), 1)).toBe(false);
+      });
+
+      it('refuses to take a userName used by another User with 409 uniqueness', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        await sut.resources.insert(T1, user('u2', 'bob'));
+        const error = await scimErrorOf(
+          sut.resources.replace(T1, resource(T1, 'User', 'u2', { userName: 'ALICE' }, 2), 1),
+        );
+        expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+        expect((await sut.resources.findById(T1, 'User', 'u2'))!.userName).toBe('bob');
+      });
+
+      it('allows a document to change the case of its own userName', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        expect(await sut.resources.replace(T1, resource(T1, 'User', 'u1', { userName: 'Alice' }, 2), 1)).toBe(
+          true,
+        );
+      });
+
+      it('frees the old userName for others after a rename', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        await sut.resources.replace(T1, resource(T1, 'User', 'u1', { userName: 'alicia' }, 2), 1);
+        await sut.resources.insert(T1, user('u2', 'Alice'));
+        expect(await sut.resources.findById(T1, 'User', 'u2')).not.toBeNull();
+      });
+    });
+
+    describe('ResourceRepository.delete', () => {
+      it('removes the document and returns true', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        expect(await sut.resources.delete(T1, 'User', 'u1')).toBe(true);
+        expect(await sut.resources.findById(T1, 'User', 'u1')).toBeNull();
+      });
+
+      it('returns false for a document that does not exist', async () => {
+        expect(await sut.resources.delete(T1, 'User', 'nope')).toBe(false);
+      });
+
+      it('does not delete the document of another tenant', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        expect(await sut.resources.delete(T2, 'User', 'u1')).toBe(false);
+        expect(await sut.resources.findById(T1, 'User', 'u1')).not.toBeNull();
+      });
+
+      it('removes the memberships of a deleted member', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        await sut.memberships.add(T1, 'g1', [
+          { memberId: 'u1', memberType: 'User' },
+          { memberId: 'u2', memberType: 'User' },
+        ]);
+        await sut.memberships.add(T1, 'g2', [{ memberId: 'u1', memberType: 'User' }]);
+        await sut.resources.delete(T1, 'User', 'u1');
+        expect(await sut.memberships.groupsWithMember(T1, ['u1'])).toEqual([]);
+        expect(ids((await sut.memberships.membersOf(T1, 'g1')).map((m) => ({ id: m.memberId })))).toEqual([
+          'u2',
+        ]);
+      });
+
+      it('removes the memberships of a deleted group', async () => {
+        await sut.resources.insert(T1, group('g1', 'Sales'));
+        await sut.memberships.add(T1, 'g1', [{ memberId: 'u1', memberType: 'User' }]);
+        await sut.memberships.add(T1, 'g2', [{ memberId: 'u1', memberType: 'User' }]);
+        await sut.resources.delete(T1, 'Group', 'g1');
+        expect(await sut.memberships.membersOf(T1, 'g1')).toEqual([]);
+        expect((await sut.memberships.groupsWithMember(T1, ['u1'])).map((m) => m.groupId)).toEqual(['g2']);
+      });
+
+      it('frees the userName for reuse', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        await sut.resources.delete(T1, 'User', 'u1');
+        await sut.resources.insert(T1, user('u2', 'ALICE'));
+        expect(await sut.resources.findById(T1, 'User', 'u2')).not.toBeNull();
+      });
+    });
+
+    describe('ResourceRepository.find', () => {
+      beforeEach(async () => {
+        const docs = [
+          user('u3', 'Carol', {
+            externalId: 'ext-C',
+            name: { familyName: 'Smith', givenName: 'Carol' },
+            emails: [
+              { value: 'carol@work.example', type: 'work', primary: true },
+              { value: 'Carol@Home.example', type: 'home' },
+            ],
+            active: true,
+            meta: {
+              resourceType: 'User',
+              created: '2024-03-01T00:00:00.000Z',
+              lastModified: '2024-03-01T00:00:00.000Z',
+              version: 'W/"1"',
+            },
+          }),
+          user('u1', 'alice', {
+            externalId: 'ext-a',
+            name: { familyName: 'Jones', givenName: 'Alice' },
+            emails: [
+              { value: 'zed@home.example', type: 'home' },
+              { value: 'alice@work.example', type: 'work', primary: true },
+            ],
+            active: false,
+          }),
+          user('u2', 'Bob', {
+            name: { familyName: 'Smith', givenName: 'Bob' },
+            emails: [{ value: 'bob@work.example', type: 'work' }],
+            active: true,
+          }),
+          user('u4', 'dave', { active: true }),
+          user('u9', 'other-tenant', { name: { familyName: 'Smith' } }, T2),
+        ];
+        for (const doc of docs) await sut.resources.insert(doc._tenant, doc);
+        await sut.resources.insert(T1, group('g1', 'Smith'));
+      });
+
+      it('returns every document of the type in the tenant, ordered by id, with the total', async () => {
+        const result = await sut.resources.find(T1, 'User', {}, ALL);
+        expect([result.totalResults, ids(result.resources)]).toEqual([4, ['u1', 'u2', 'u3', 'u4']]);
+      });
+
+      it('returns nothing for a tenant without documents', async () => {
+        expect(await sut.resources.find('empty-tenant', 'User', {}, ALL)).toEqual({
+          totalResults: 0,
+          resources: [],
+        });
+      });
+
+      it('matches a case-insensitive equality through the _ci shadow', async () => {
+        const result = await sut.resources.find(T1, 'User', { '_ci.userName': 'carol' }, ALL);
+        expect(ids(result.resources)).toEqual(['u3']);
+      });
+
+      it('matches externalId case-exactly', async () => {
+        expect(ids((await sut.resources.find(T1, 'User', { externalId: 'ext-C' }, ALL)).resources)).toEqual([
+          'u3',
+        ]);
+        expect((await sut.resources.find(T1, 'User', { externalId: 'ext-c' }, ALL)).totalResults).toBe(0);
+      });
+
+      it('matches any of several emails through the multi-valued _ci.emails shadow', async () => {
+        const result = await sut.resources.find(T1, 'User', { '_ci.emails': 'carol@home.example' }, ALL);
+        expect(ids(result.resources)).toEqual(['u3']);
+      });
+
+      it('matches a case-insensitive regex (co / sw / ew)', async () => {
+        const result = await sut.resources.find(
+          T1,
+          'User',
+          { userName: { $regex: '^(a|c)', $options: 'i' } },
+          ALL,
+        );
+        expect(ids(result.resources)).toEqual(['u1', 'u3']);
+      });
+
+      it('matches a RegExp object', async () => {
+        const result = await sut.resources.find(T1, 'User', { 'name.givenName': /^b/i }, ALL);
+        expect(ids(result.resources)).toEqual(['u2']);
+      });
+
+      it('matches a value path with $elemMatch on the same element', async () => {
+        const query = {
+          emails: { $elemMatch: { type: 'work', value: { $regex: '^carol', $options: 'i' } } },
+        };
+        expect(ids((await sut.resources.find(T1, 'User', query, ALL)).resources)).toEqual(['u3']);
+        const crossElement = { emails: { $elemMatch: { type: 'home', value: { $regex: '^alice' } } } };
+        expect((await sut.resources.find(T1, 'User', crossElement, ALL)).totalResults).toBe(0);
+      });
+
+      it('combines conditions with $and', async () => {
+        const query = { $and: [{ 'name.familyName': 'Smith' }, { active: true }, { '_ci.userName': 'bob' }] };
+        expect(ids((await sut.resources.find(T1, 'User', query, ALL)).resources)).toEqual(['u2']);
+      });
+
+      it('combines conditions with $or', async () => {
+        const query = { $or: [{ '_ci.userName': 'alice' }, { externalId: 'ext-C' }] };
+        expect(ids((await sut.resources.find(T1, 'User', query, ALL)).resources)).toEqual(['u1', 'u3']);
+      });
+
+      it('combines an indexed and an unindexed branch with $or', async () => {
+        const query = { $or: [{ '_ci.userName': 'alice' }, { 'name.givenName': 'Bob' }] };
+        expect(ids((await sut.resources.find(T1, 'User', query, ALL)).resources)).toEqual(['u1', 'u2']);
+      });
+
+      it('negates with $nor', async () => {
+        const query = { $nor: [{ active: true }] };
+        expect(ids((await sut.resources.find(T1, 'User', query, ALL)).resources)).toEqual(['u1']);
+      });
+
+      it('matches ids with $in', async () => {
+        const query = { id: { $in: ['u4', 'u2', 'u9', 'missing'] } };
+        expect(ids((await sut.resources.find(T1, 'User', query, ALL)).resources)).toEqual(['u2', 'u4']);
+      });
+
+      it('tests presence with $exists', async () => {
+        const query = { externalId: { $exists: true } };
+        expect(ids((await sut.resources.find(T1, 'User', query, ALL)).resources)).toEqual(['u1', 'u3']);
+      });
+
+      it('compares dateTime strings with $gt', async () => {
+        const query = { 'meta.lastModified': { $gt: '2024-02-01T00:00:00.000Z' } };
+        expect(ids((await sut.resources.find(T1, 'User', query, ALL)).resources)).toEqual(['u3']);
+      });
+
+      it('never returns documents of another tenant or type', async () => {
+        const result = await sut.resources.find(T1, 'User', { 'name.familyName': 'Smith' }, ALL);
+        expect(ids(result.resources)).toEqual(['u2', 'u3']);
+      });
+
+      it('sorts ascending by a field, ties by id, missing values last', async () => {
+        const sort = { field: 'name.familyName', direction: 1 as const };
+        const result = await sut.resources.find(T1, 'User', {}, { ...ALL, sort });
+        expect(ids(result.resources)).toEqual(['u1', 'u2', 'u3', 'u4']);
+      });
+
+      it('sorts descending by a field, ties by id ascending, missing values first', async () => {
+        const sort = { field: 'name.familyName', direction: -1 as const };
+        const result = await sut.resources.find(T1, 'User', {}, { ...ALL, sort });
+        expect(ids(result.resources)).toEqual(['u4', 'u2', 'u3', 'u1']);
+      });
+
+      it('sorts by a _ci shadow for a case-insensitive order', async () => {
+        const sort = { field: '_ci.userName', direction: 1 as const };
+        const result = await sut.resources.find(T1, 'User', {}, { ...ALL, sort });
+        expect(ids(result.resources)).toEqual(['u1', 'u2', 'u3', 'u4']);
+      });
+
+      it('sorts a multi-valued attribute by its primary value, else its first', async () => {
+        const sort = { field: 'emails.value', direction: 1 as const };
+        const result = await sut.resources.find(T1, 'User', {}, { ...ALL, sort });
+        expect(ids(result.resources)).toEqual(['u1', 'u2', 'u3', 'u4']);
+      });
+
+      it('sorts the matches of a filter', async () => {
+        const sort = { field: 'userName', direction: -1 as const };
+        const result = await sut.resources.find(T1, 'User', { active: true }, { ...ALL, sort });
+        expect(ids(result.resources)).toEqual(['u4', 'u3', 'u2']);
+      });
+
+      it('pages with skip and limit and reports the total of all matches', async () => {
+        const result = await sut.resources.find(T1, 'User', {}, { skip: 1, limit: 2 });
+        expect([result.totalResults, ids(result.resources)]).toEqual([4, ['u2', 'u3']]);
+      });
+
+      it('pages a filtered and sorted result', async () => {
+        const sort = { field: 'userName', direction: 1 as const };
+        const result = await sut.resources.find(T1, 'User', { active: true }, { skip: 1, limit: 1, sort });
+        expect([result.totalResults, ids(result.resources)]).toEqual([3, ['u3']]);
+      });
+
+      it('returns an empty page past the end, with the total', async () => {
+        const result = await sut.resources.find(T1, 'User', {}, { skip: 10, limit: 5 });
+        expect(result).toEqual({ totalResults: 4, resources: [] });
+      });
+
+      it('returns only the total when limit is 0', async () => {
+        const result = await sut.resources.find(T1, 'User', { active: true }, { skip: 0, limit: 0 });
+        expect(result).toEqual({ totalResults: 3, resources: [] });
+      });
+
+      it('loads only the requested fields, plus id, schemas and meta', async () => {
+        const result = await sut.resources.find(
+          T1,
+          'User',
+          { id: 'u3' },
+          { ...ALL, fields: ['name.givenName', 'emails.type'] },
+        );
+        const [doc] = result.resources;
+        expect(doc.name).toEqual({ givenName: 'Carol' });
+        expect(doc.emails).toEqual([{ type: 'work' }, { type: 'home' }]);
+        expect([doc.id, doc.schemas, doc.meta.resourceType, doc.userName]).toEqual([
+          'u3',
+          [USER_SCHEMA],
+          'User',
+          undefined,
+        ]);
+      });
+
+      it('returns copies that cannot change the store', async () => {
+        const [doc] = (await sut.resources.find(T1, 'User', { id: 'u4' }, ALL)).resources;
+        doc.userName = 'changed';
+        expect((await sut.resources.findById(T1, 'User', 'u4'))!.userName).toBe('dave');
+      });
+    });
+
+    describe('ResourceRepository.existingIds', () => {
+      it('returns the ids that exist in this tenant and type', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        await sut.resources.insert(T1, group('g1', 'Sales'));
+        await sut.resources.insert(T2, user('u2', 'bob', {}, T2));
+        expect(await sut.resources.existingIds(T1, 'User', ['u1', 'u2', 'g1', 'x'])).toEqual(new Set(['u1']));
+      });
+    });
+
+    describe('MembershipRepository', () => {
+      const alice = { memberId: 'u1', memberType: 'User' };
+      const bob = { memberId: 'u2', memberType: 'User' };
+      const team = { memberId: 'g9', memberType: 'Group' };
+
+      it('adds members and returns how many were new', async () => {
+        expect(await sut.memberships.add(T1, 'g1', [alice, bob, team])).toBe(3);
+        expect((await sut.memberships.membersOf(T1, 'g1')).sort(byMember)).toEqual([
+          { groupId: 'g1', ...team },
+          { groupId: 'g1', ...alice },
+          { groupId: 'g1', ...bob },
+        ]);
+      });
+
+      it('is idempotent: existing memberships count as 0 and stay single', async () => {
+        await sut.memberships.add(T1, 'g1', [alice]);
+        expect(await sut.memberships.add(T1, 'g1', [alice, bob, bob])).toBe(1);
+        expect(await sut.memberships.membersOf(T1, 'g1')).toHaveLength(2);
+      });
+
+      it('removes members and returns how many were removed, ignoring absent ones', async () => {
+        await sut.memberships.add(T1, 'g1', [alice, bob]);
+        expect(await sut.memberships.remove(T1, 'g1', ['u1', 'nobody'])).toBe(1);
+        expect(await sut.memberships.membersOf(T1, 'g1')).toEqual([{ groupId: 'g1', ...bob }]);
+      });
+
+      it('removes every member of a group', async () => {
+        await sut.memberships.add(T1, 'g1', [alice, bob]);
+        await sut.memberships.add(T1, 'g2', [alice]);
+        await sut.memberships.removeAllOfGroup(T1, 'g1');
+        expect(await sut.memberships.membersOf(T1, 'g1')).toEqual([]);
+        expect(await sut.memberships.isMember(T1, 'g2', 'u1')).toBe(true);
+      });
+
+      it('finds the groups that directly contain any of the given members', async () => {
+        await sut.memberships.add(T1, 'g1', [alice]);
+        await sut.memberships.add(T1, 'g2', [bob]);
+        await sut.memberships.add(T1, 'g3', [team]);
+        const found = (await sut.memberships.groupsWithMember(T1, ['u1', 'u2'])).sort(byGroup);
+        expect(found).toEqual([
+          { groupId: 'g1', ...alice },
+          { groupId: 'g2', ...bob },
+        ]);
+      });
+
+      it('answers isMember', async () => {
+        await sut.memberships.add(T1, 'g1', [alice]);
+        expect([
+          await sut.memberships.isMember(T1, 'g1', 'u1'),
+          await sut.memberships.isMember(T1, 'g1', 'u2'),
+        ]).toEqual([true, false]);
+      });
+
+      it('keeps tenants apart', async () => {
+        await sut.memberships.add(T1, 'g1', [alice]);
+        expect(await sut.memberships.membersOf(T2, 'g1')).toEqual([]);
+        expect(await sut.memberships.isMember(T2, 'g1', 'u1')).toBe(false);
+        expect(await sut.memberships.remove(T2, 'g1', ['u1'])).toBe(0);
+        expect(await sut.memberships.isMember(T1, 'g1', 'u1')).toBe(true);
+      });
+    });
+
+    describe('TenantRepository', () => {
+      const tenant: TenantRecord = {
+        id: T1,
+        name: 'One',
+        disabled: false,
+        createdAt: '2024-01-01T00:00:00.000Z',
+      };
+      const token: TokenRecord = {
+        id: 'tok1',
+        tenantId: T1,
+        label: 'Entra',
+        hash: 'a'.repeat(64),
+        createdAt: '2024-01-01T00:00:00.000Z',
+        revoked: false,
+      };
+
+      it('finds an upserted tenant', async () => {
+        await sut.tenants.upsertTenant(tenant);
+        expect(await sut.tenants.findTenant(T1)).toEqual(tenant);
+      });
+
+      it('replaces a tenant on a second upsert', async () => {
+        await sut.tenants.upsertTenant(tenant);
+        await sut.tenants.upsertTenant({ ...tenant, disabled: true });
+        expect((await sut.tenants.findTenant(T1))!.disabled).toBe(true);
+      });
+
+      it('returns null for an unknown tenant', async () => {
+        expect(await sut.tenants.findTenant('nobody')).toBeNull();
+      });
+
+      it('lists tenants ordered by id', async () => {
+        await sut.tenants.upsertTenant({ ...tenant, id: 'b' });
+        await sut.tenants.upsertTenant({ ...tenant, id: 'a' });
+        expect((await sut.tenants.listTenants()).map((t) => t.id)).toEqual(['a', 'b']);
+      });
+
+      it('finds a token by its hash', async () => {
+        await sut.tenants.insertToken(token);
+        expect(await sut.tenants.findTokenByHash(token.hash)).toEqual(token);
+        expect(await sut.tenants.findTokenByHash('b'.repeat(64))).toBeNull();
+      });
+
+      it('keeps an optional expiry', async () => {
+        await sut.tenants.insertToken({ ...token, expiresAt: '2030-01-01T00:00:00.000Z' });
+        expect((await sut.tenants.findTokenByHash(token.hash))!.expiresAt).toBe('2030-01-01T00:00:00.000Z');
+      });
+
+      it('refuses a second token with the same hash with 409', async () => {
+        await sut.tenants.insertToken(token);
+        const error = await scimErrorOf(sut.tenants.insertToken({ ...token, id: 'tok2' }));
+        expect(error.status).toBe(409);
+      });
+
+      it('lists the tokens of one tenant', async () => {
+        await sut.tenants.insertToken(token);
+        await sut.tenants.insertToken({
+          ...token,
+          id: 'tok2',
+          hash: 'b'.repeat(64),
+          createdAt: '2024-02-01T00:00:00.000Z',
+        });
+        await sut.tenants.insertToken({ ...token, id: 'tok3', tenantId: T2, hash: 'c'.repeat(64) });
+        expect((await sut.tenants.listTokens(T1)).map((t) => t.id)).toEqual(['tok1', 'tok2']);
+      });
+
+      it('revokes a token of the tenant', async () => {
+        await sut.tenants.insertToken(token);
+        expect(await sut.tenants.revokeToken(T1, 'tok1')).toBe(true);
+        expect((await sut.tenants.findTokenByHash(token.hash))!.revoked).toBe(true);
+      });
+
+      it('does not revoke a token through another tenant', async () => {
+        await sut.tenants.insertToken(token);
+        expect(await sut.tenants.revokeToken(T2, 'tok1')).toBe(false);
+        expect((await sut.tenants.findTokenByHash(token.hash))!.revoked).toBe(false);
+      });
+    });
+
+    describe('StoreHealth', () => {
+      it('answers a ping', async () => {
+        await expect(sut.health.ping()).resolves.toBeUndefined();
+      });
+
+      it('fails a ping once closed', async () => {
+        await sut.health.close();
+        await expect(sut.health.ping()).rejects.toBeDefined();
+      });
+    });
+
+    describe('durability', () => {
+      it('keeps resources, memberships, tenants and tokens across close and reopen', async () => {
+        const doc = user('u1', 'Alice', { emails: [{ value: 'a@x.example', primary: true }] });
+        await sut.resources.insert(T1, doc);
+        await sut.resources.insert(T1, group('g1', 'Sales'));
+        await sut.memberships.add(T1, 'g1', [{ memberId: 'u1', memberType: 'User' }]);
+        await sut.tenants.upsertTenant({
+          id: T1,
+          name: 'One',
+          disabled: false,
+          createdAt: '2024-01-01T00:00:00.000Z',
+        });
+        await sut.tenants.insertToken({
+          id: 't',
+          tenantId: T1,
+          label: 'l',
+          hash: 'h',
+          createdAt: 'c',
+          revoked: false,
+        });
+        await reopen();
+        expect(await sut.resources.findById(T1, 'User', 'u1')).toEqual(doc);
+        expect(await sut.memberships.isMember(T1, 'g1', 'u1')).toBe(true);
+        expect((await sut.tenants.findTenant(T1))!.name).toBe('One');
+        expect((await sut.tenants.findTokenByHash('h'))!.id).toBe('t');
+      });
+
+      it('serves indexed lookups and enforces uniqueness after a reopen', async () => {
+        await sut.resources.insert(T1, user('u1', 'Alice', { emails: [{ value: 'A@X.example' }] }));
+        await reopen();
+        expect(
+          ids((await sut.resources.find(T1, 'User', { '_ci.emails': 'a@x.example' }, ALL)).resources),
+        ).toEqual(['u1']);
+        const error = await scimErrorOf(sut.resources.insert(T1, user('u2', 'alice')));
+        expect(error.scimType).toBe('uniqueness');
+      });
+
+      it('keeps membership changes, and those of a delete, across a reopen', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        const members = ['u1', 'u2', 'u3'].map((memberId) => ({ memberId, memberType: 'User' }));
+        await sut.memberships.add(T1, 'g1', members);
+        await sut.memberships.add(T1, 'g2', members);
+        await sut.memberships.remove(T1, 'g1', ['u2']);
+        await sut.memberships.removeAllOfGroup(T1, 'g2');
+        await sut.resources.delete(T1, 'User', 'u1');
+        await reopen();
+        expect((await sut.memberships.membersOf(T1, 'g1')).map((m) => m.memberId)).toEqual(['u3']);
+        expect([
+          await sut.memberships.membersOf(T1, 'g2'),
+          await sut.memberships.groupsWithMember(T1, ['u1']),
+        ]).toEqual([[], []]);
+      });
+
+      it('keeps replacements and deletions across a reopen', async () => {
+        await sut.resources.insert(T1, user('u1', 'alice'));
+        await sut.resources.insert(T1, user('u2', 'bob'));
+        await sut.resources.replace(T1, resource(T1, 'User', 'u1', { userName: 'alicia' }, 2), 1);
+        await sut.resources.delete(T1, 'User', 'u2');
+        await reopen();
+        const result = await sut.resources.find(T1, 'User', {}, ALL);
+        expect(result.resources.map((d) => [d.id, d.userName, d._rev])).toEqual([['u1', 'alicia', 2]]);
+      });
+    });
+  });
+}
