@@ -1,0 +1,65 @@
+import type { ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { AppConfigValues, loadConfig } from './config/load-config';
+import { registerJsonBodyParsers } from './http/body-parsers';
+import { NestPinoLogger } from './http/nest-pino.logger';
+import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
+import { LogSink, loggerOptions, RequestLogController } from './http/request-logging';
+import { routeTemplate } from './http/route-template';
+import { HttpMetricsService } from './metrics/http-metrics.service';
+import { setupSwagger } from './swagger.setup';
+
+export interface CreateAppOptions {
+  /** Extra modules (tests register a controller that throws, or reads the principal). */
+  imports?: NonNullable<ModuleMetadata['imports']>;
+  /** Where the JSON log lines go; stdout when absent. */
+  logSink?: LogSink;
+}
+
+/**
+ * Builds and initialises the application (not listening): Fastify with the configured body limit and pino
+ * logger, JSON body parsers for application/scim+json and application/json, request ids, metrics,
+ * Swagger, and the Nest modules. `config` is a loaded AppConfig or overrides of the environment's values.
+ */
+export async function createApp(
+  config: AppConfig | Partial<AppConfigValues> = {},
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const appConfig = config instanceof AppConfig ? config : loadConfig(undefined, config);
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: appConfig.bodyLimit,
+    // Behind an ingress/load balancer: client address and protocol come from X-Forwarded-*.
+    trustProxy: true,
+    genReqId: requestIdOf,
+    logger: loggerOptions(appConfig.logLevel, options.logSink),
+    logController: new RequestLogController(),
+  });
+  const fastify = adapter.getInstance();
+  registerJsonBodyParsers(fastify);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config: appConfig, imports: options.imports }),
+    adapter,
+    { abortOnError: false, bodyParser: false, logger: new NestPinoLogger(fastify.log) },
+  );
+
+  // A Fastify hook rather than an interceptor: it also sees 404s and body errors that never reach Nest.
+  const metrics = app.get(HttpMetricsService);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observe(request.method, routeTemplate(request), reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  setupSwagger(app);
+  await app.init();
+  await fastify.ready();
+  return app;
+}

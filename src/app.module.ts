@@ -1,0 +1,73 @@
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ModuleMetadata } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { BulkModule } from './bulk/bulk.module';
+import { DiscoveryModule } from './discovery/discovery.module';
+import { GroupsModule } from './groups/groups.module';
+import { ResourcesModule } from './resources/resources.module';
+import { SearchModule } from './search/search.module';
+import { UsersModule } from './users/users.module';
+import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
+import { ScimEnvelopeInterceptor } from './http/scim-envelope.interceptor';
+import { ScimExceptionFilter } from './http/scim-exception.filter';
+import { MetricsModule } from './metrics/metrics.module';
+import { StoreModule } from './store/store.module';
+
+export interface AppModuleOptions {
+  /** The validated configuration (ConfigModule provides it as AppConfig). */
+  config: AppConfig;
+  /** Extra modules, e.g. a test-only controller. */
+  imports?: NonNullable<ModuleMetadata['imports']>;
+}
+
+/**
+ * Wires the application (architecture §2). Request path: BearerAuthGuard (global, @Public() skips it) →
+ * controller → ScimEnvelopeInterceptor; every error → ScimExceptionFilter.
+ */
+@Module({
+  imports: [
+    AuthModule,
+    BulkModule,
+    DiscoveryModule,
+    GroupsModule,
+    HealthModule,
+    MetricsModule,
+    ResourcesModule,
+    SearchModule,
+    StoreModule.forRoot(),
+    UsersModule,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: ScimExceptionFilter },
+    { provide: APP_GUARD, useClass: BearerAuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: ScimEnvelopeInterceptor },
+  ],
+})
+export class AppModule implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Shutdown');
+
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      imports: [ConfigModule.forRoot(options.config), ...(options.imports ?? [])],
+      module: AppModule,
+    };
+  }
+
+  beforeApplicationShutdown(signal?: string): void {
+    if (signal) this.logger.log(`${signal} received: refusing new connections, finishing requests in flight`);
+  }
+
+  onApplicationShutdown(signal?: string): void {
+    if (signal) this.logger.log('Stopped');
+  }
+}

@@ -1,0 +1,35 @@
+import { CredentialResolver, MAX_CREDENTIAL_LENGTH } from './credential.resolver';
+import { CredentialVerifier } from './credential-verifier';
+import type { Principal } from './principal';
+
+function verifier(
+  answer: (credential: string) => Principal | null,
+): CredentialVerifier & { verify: jest.Mock } {
+  return {
+    verify: jest.fn(async (credential: string) => answer(credential)),
+  } as unknown as CredentialVerifier & { verify: jest.Mock };
+}
+
+const ALICE: Principal = { tenantId: 'a', credentialId: 'c1', label: 'x' };
+const BOB: Principal = { tenantId: 'b', credentialId: 'c2', label: 'y' };
+
+describe(CredentialResolver.name, () => {
+  it('returns the principal of the first verifier that recognises the credential', async () => {
+    const sut = new CredentialResolver([verifier(() => null), verifier(() => ALICE), verifier(() => BOB)]);
+
+    await expect(sut.resolve('token')).resolves.toBe(ALICE);
+  });
+
+  it('returns null when no verifier recognises it', async () => {
+    await expect(new CredentialResolver([verifier(() => null)]).resolve('token')).resolves.toBeNull();
+  });
+
+  it('refuses an oversized credential without asking any verifier', async () => {
+    const first = verifier(() => ALICE);
+
+    await expect(
+      new CredentialResolver([first]).resolve('x'.repeat(MAX_CREDENTIAL_LENGTH + 1)),
+    ).resolves.toBeNull();
+    expect(first.verify).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,75 @@
+import { TenantRecord, TenantRepository, TokenRecord } from '../store/ports';
+import { StaticTokenVerifier } from './static-token.verifier';
+import { hashToken } from './token-hash';
+
+const TOKEN = 'the-secret-token-0123456789';
+const TENANT: TenantRecord = { id: 't1', name: 'T1', disabled: false, createdAt: '2026-01-01T00:00:00.000Z' };
+const RECORD: TokenRecord = {
+  id: 'tok-1',
+  tenantId: 't1',
+  label: 'SCIM_TOKEN',
+  hash: hashToken(TOKEN),
+  createdAt: '2026-01-01T00:00:00.000Z',
+  revoked: false,
+};
+
+function repository(token: TokenRecord | null, tenant: TenantRecord | null = TENANT): TenantRepository {
+  return {
+    findTokenByHash: jest.fn(async (hash: string) => (token && token.hash === hash ? token : null)),
+    findTenant: jest.fn(async (id: string) => (tenant && tenant.id === id ? tenant : null)),
+  } as unknown as TenantRepository;
+}
+
+describe(StaticTokenVerifier.name, () => {
+  it('resolves a valid token to its tenant', async () => {
+    const sut = new StaticTokenVerifier(repository(RECORD));
+
+    await expect(sut.verify(TOKEN)).resolves.toEqual({
+      tenantId: 't1',
+      credentialId: 'tok-1',
+      label: 'SCIM_TOKEN',
+    });
+  });
+
+  it('looks tokens up by their SHA-256, never by the token itself', async () => {
+    const tenants = repository(RECORD);
+
+    await new StaticTokenVerifier(tenants).verify(TOKEN);
+
+    expect(tenants.findTokenByHash).toHaveBeenCalledWith(hashToken(TOKEN));
+  });
+
+  it('refuses an unknown token', async () => {
+    await expect(
+      new StaticTokenVerifier(repository(RECORD)).verify('another-token-0123456789'),
+    ).resolves.toBeNull();
+  });
+
+  it('refuses a revoked token', async () => {
+    await expect(
+      new StaticTokenVerifier(repository({ ...RECORD, revoked: true })).verify(TOKEN),
+    ).resolves.toBeNull();
+  });
+
+  it('refuses an expired token', async () => {
+    const sut = new StaticTokenVerifier(repository({ ...RECORD, expiresAt: '2026-06-01T00:00:00.000Z' }));
+
+    await expect(sut.verify(TOKEN, new Date('2026-06-01T00:00:00.000Z'))).resolves.toBeNull();
+  });
+
+  it('accepts a token before its expiry', async () => {
+    const sut = new StaticTokenVerifier(repository({ ...RECORD, expiresAt: '2026-06-01T00:00:00.000Z' }));
+
+    await expect(sut.verify(TOKEN, new Date('2026-05-31T23:59:59.000Z'))).resolves.not.toBeNull();
+  });
+
+  it('refuses a token of a disabled tenant', async () => {
+    await expect(
+      new StaticTokenVerifier(repository(RECORD, { ...TENANT, disabled: true })).verify(TOKEN),
+    ).resolves.toBeNull();
+  });
+
+  it('refuses a token whose tenant is gone', async () => {
+    await expect(new StaticTokenVerifier(repository(RECORD, null)).verify(TOKEN)).resolves.toBeNull();
+  });
+});

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { TenantRepository } from '../store/ports';
+import { CredentialVerifier } from './credential-verifier';
+import type { Principal } from './principal';
+import { hashesEqual, hashToken } from './token-hash';
+
+/** Opaque bearer tokens whose SHA-256 is stored per tenant (SCIM_TOKEN, generated, later admin-issued). */
+@Injectable()
+export class StaticTokenVerifier extends CredentialVerifier {
+  constructor(private readonly tenants: TenantRepository) {
+    super();
+  }
+
+  async verify(token: string, now: Date = new Date()): Promise<Principal | null> {
+    const hash = hashToken(token);
+    const record = await this.tenants.findTokenByHash(hash);
+    // The lookup is by hash already; the constant-time comparison keeps a store that matched loosely (or a
+    // future prefix index) from turning into a timing oracle.
+    if (!record || !hashesEqual(record.hash, hash)) return null;
+    if (record.revoked) return null;
+    if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime()) return null;
+    const tenant = await this.tenants.findTenant(record.tenantId);
+    if (!tenant || tenant.disabled) return null;
+    return { tenantId: record.tenantId, credentialId: record.id, label: record.label };
+  }
+}

@@ -1,0 +1,187 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig, PACKAGE_CONFIG_DIR } from './load-config';
+
+describe(loadConfig.name, () => {
+  let configDir: string;
+
+  beforeEach(() => {
+    configDir = mkdtempSync(join(tmpdir(), 'scim-config-'));
+    writeDefaults({
+      $comment: 'test',
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: './data',
+      logLevel: 'info',
+      bodyLimit: 1048576,
+    });
+  });
+  afterEach(() => rmSync(configDir, { recursive: true, force: true }));
+
+  function writeDefaults(values: Record<string, unknown> | string): void {
+    writeFileSync(
+      join(configDir, 'default.json'),
+      typeof values === 'string' ? values : JSON.stringify(values),
+    );
+  }
+
+  function problemsOf(run: () => unknown): string {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  }
+
+  it('reads the defaults from default.json in CONFIG_DIR', () => {
+    const sut = loadConfig({ CONFIG_DIR: configDir });
+
+    expect(sut).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      bodyLimit: 1048576,
+      configDir,
+    });
+    expect(sut.dataDir).toBe(resolve(process.cwd(), 'data'));
+    expect(sut.scimToken).toBeUndefined();
+    expect(sut.mongodbUri).toBeUndefined();
+  });
+
+  it('ships a config/default.json that is valid on its own', () => {
+    const sut = loadConfig({});
+
+    expect(sut).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      bodyLimit: 1048576,
+      configDir: PACKAGE_CONFIG_DIR,
+    });
+  });
+
+  it('lets environment variables override the defaults', () => {
+    const sut = loadConfig({
+      CONFIG_DIR: configDir,
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATA_DIR: '/var/lib/scim',
+      MONGODB_URI: 'mongodb://db:27017/scim?replicaSet=rs0',
+      SCIM_TOKEN: 'a-very-secret-token-value',
+      BASE_URL: 'https://scim.example.com/',
+      LOG_LEVEL: 'DEBUG',
+      BODY_LIMIT: '2048',
+    });
+
+    expect(sut).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/var/lib/scim',
+      mongodbUri: 'mongodb://db:27017/scim?replicaSet=rs0',
+      scimToken: 'a-very-secret-token-value',
+      baseUrl: 'https://scim.example.com',
+      logLevel: 'debug',
+      bodyLimit: 2048,
+    });
+  });
+
+  it('lets overrides win over the environment', () => {
+    const sut = loadConfig(
+      { CONFIG_DIR: configDir, PORT: '8080', SCIM_TOKEN: 'env-token-0123456789' },
+      { port: 9090, scimToken: undefined },
+    );
+
+    expect(sut.port).toBe(9090);
+    expect(sut.scimToken).toBeUndefined();
+  });
+
+  it('treats empty environment variables as unset', () => {
+    const sut = loadConfig({ CONFIG_DIR: configDir, PORT: '', SCIM_TOKEN: '  ' });
+
+    expect(sut.port).toBe(3000);
+    expect(sut.scimToken).toBeUndefined();
+  });
+
+  it('names the variable, the rule and the value of a bad setting', () => {
+    const message = problemsOf(() => loadConfig({ CONFIG_DIR: configDir, PORT: 'abc' }));
+
+    expect(message).toBe('Invalid configuration: PORT must be an integer between 1 and 65535 (got "abc")');
+  });
+
+  it('lists every bad setting in one message', () => {
+    const message = problemsOf(() =>
+      loadConfig({
+        CONFIG_DIR: configDir,
+        PORT: '70000',
+        LOG_LEVEL: 'loud',
+        BODY_LIMIT: '1.5',
+        BASE_URL: 'ftp://x',
+      }),
+    );
+
+    expect(message).toContain('PORT must be an integer between 1 and 65535 (got "70000")');
+    expect(message).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace (got "loud")');
+    expect(message).toContain(
+      'BODY_LIMIT must be an integer number of bytes between 1024 and 104857600 (got "1.5")',
+    );
+    expect(message).toContain('BASE_URL must be an absolute http(s) URL');
+  });
+
+  it('never echoes a secret in the message', () => {
+    const message = problemsOf(() =>
+      loadConfig({ CONFIG_DIR: configDir, SCIM_TOKEN: 'short', MONGODB_URI: 'postgres://u:pw@h' }),
+    );
+
+    expect(message).toContain('SCIM_TOKEN must be at least 16 printable ASCII characters without spaces');
+    expect(message).toContain('MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string');
+    expect(message).not.toContain('short');
+    expect(message).not.toContain('pw@h');
+  });
+
+  it('refuses a token with spaces', () => {
+    const message = problemsOf(() =>
+      loadConfig({ CONFIG_DIR: configDir, SCIM_TOKEN: 'a token with spaces in it' }),
+    );
+
+    expect(message).toContain('SCIM_TOKEN must be at least 16 printable ASCII characters');
+  });
+
+  it('names the file of a bad default', () => {
+    writeDefaults({ port: 'x', host: 'h', dataDir: 'd', logLevel: 'info', bodyLimit: 4096 });
+
+    const message = problemsOf(() => loadConfig({ CONFIG_DIR: configDir }));
+
+    expect(message).toContain(
+      `"port" in ${join(configDir, 'default.json')} must be an integer between 1 and 65535 (got "x")`,
+    );
+  });
+
+  it('refuses an unknown setting in default.json', () => {
+    writeDefaults({ port: 3000, host: 'h', dataDir: 'd', logLevel: 'info', bodyLimit: 4096, prot: 1 });
+
+    expect(problemsOf(() => loadConfig({ CONFIG_DIR: configDir }))).toContain('unknown setting "prot"');
+  });
+
+  it('refuses a default.json that is not JSON', () => {
+    writeDefaults('{ port: 3000 ');
+
+    expect(problemsOf(() => loadConfig({ CONFIG_DIR: configDir }))).toContain('is not valid JSON');
+  });
+
+  it('says where it looked when default.json is missing', () => {
+    const missing = join(configDir, 'nowhere');
+
+    expect(problemsOf(() => loadConfig({ CONFIG_DIR: missing }))).toContain(
+      `cannot read ${join(missing, 'default.json')}`,
+    );
+  });
+
+  it('returns a frozen object', () => {
+    const sut = loadConfig({ CONFIG_DIR: configDir });
+
+    expect(Object.isFrozen(sut)).toBe(true);
+  });
+});

@@ -1,0 +1,59 @@
+import { LIST_RESPONSE_SCHEMA } from '../scim/schema/schema-urns';
+
+export interface ListResultInit<T> {
+  resources: T[];
+  totalResults: number;
+  /** 1-based index of the first result (RFC 7644 §3.4.2.4); omitted from the response when undefined (cursor paging). */
+  startIndex?: number;
+  /** Defaults to resources.length. */
+  itemsPerPage?: number;
+  /** RFC 9865 §2.2 cursor paging. */
+  nextCursor?: string;
+  previousCursor?: string;
+}
+
+/** The wire form of a query result (RFC 7644 §3.4.2). */
+export interface ListResponseBody<T> {
+  schemas: [typeof LIST_RESPONSE_SCHEMA];
+  totalResults: number;
+  startIndex?: number;
+  itemsPerPage: number;
+  nextCursor?: string;
+  previousCursor?: string;
+  Resources: T[];
+}
+
+/**
+ * What a controller returns for a query. The envelope interceptor recognises it by type (never by shape)
+ * and renders it as a ListResponse.
+ */
+export class ListResult<T = Record<string, unknown>> {
+  readonly resources: T[];
+  readonly totalResults: number;
+  readonly startIndex?: number;
+  readonly itemsPerPage: number;
+  readonly nextCursor?: string;
+  readonly previousCursor?: string;
+
+  constructor(init: ListResultInit<T>) {
+    this.resources = init.resources;
+    this.totalResults = init.totalResults;
+    this.startIndex = init.startIndex;
+    this.itemsPerPage = init.itemsPerPage ?? init.resources.length;
+    this.nextCursor = init.nextCursor;
+    this.previousCursor = init.previousCursor;
+  }
+
+  toListResponse(): ListResponseBody<T> {
+    const body: ListResponseBody<T> = {
+      schemas: [LIST_RESPONSE_SCHEMA],
+      totalResults: this.totalResults,
+      itemsPerPage: this.itemsPerPage,
+      Resources: this.resources,
+    };
+    if (this.startIndex !== undefined) body.startIndex = this.startIndex;
+    if (this.nextCursor !== undefined) body.nextCursor = this.nextCursor;
+    if (this.previousCursor !== undefined) body.previousCursor = this.previousCursor;
+    return body;
+  }
+}

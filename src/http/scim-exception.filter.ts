@@ -1,0 +1,27 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config';
+import { sendScimError, toScimError } from './scim-error.renderer';
+
+/**
+ * The one global exception filter (architecture §5): every error leaves as a SCIM error body with
+ * Content-Type application/scim+json — ScimErrors as they are, Nest HttpExceptions (unknown routes),
+ * Fastify body errors (malformed JSON 400, too large 413, media type 415), and anything else as a 500 whose
+ * detail carries the request id as correlation id; the stack goes to the log, never to the client.
+ */
+@Catch()
+@Injectable()
+export class ScimExceptionFilter implements ExceptionFilter {
+  constructor(private readonly config: AppConfig) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { error, unexpected } = toScimError(exception, request, this.config.bodyLimit);
+    if (unexpected) request.log.error({ err: exception }, 'unhandled exception');
+    if (reply.sent) return;
+    sendScimError(reply, error);
+  }
+}

@@ -1,0 +1,30 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+export const DOCS_PATH = 'docs';
+export const DOCS_JSON_PATH = 'docs-json';
+
+/**
+ * Swagger UI at /docs and the OpenAPI document at /docs-json. Both are served by Fastify directly, outside
+ * the guarded Nest routes, so they are public; "Authorize" takes a bearer token for trying the API.
+ */
+export function setupSwagger(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('scim-stream')
+      .setDescription('SCIM 2.0 service provider (RFC 7643, RFC 7644). Authenticate with a bearer token.')
+      .setVersion('2.0')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'The tenant token (SCIM_TOKEN or a generated one)',
+      })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    jsonDocumentUrl: DOCS_JSON_PATH,
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
