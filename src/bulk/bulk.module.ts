@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { BulkController } from './bulk.controller';
+
+@Module({ controllers: [BulkController] })
+export class BulkModule {}

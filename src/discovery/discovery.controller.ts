@@ -1,0 +1,81 @@
+import { Controller, Get, Param, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ListResult } from '../http/list-result';
+import { SCIM_BASE_PATH, ScimContextFactory } from '../resources/scim-context.factory';
+import { ScimSettings } from '../resources/scim-settings';
+import { resourceTypeResources, schemaResources, serviceProviderConfig } from '../scim/discovery/discovery';
+import { ScimError } from '../scim/errors';
+import { SchemaRegistry } from '../scim/schema/schema.registry';
+
+/**
+ * RFC 7644 §4 discovery. Served to authenticated clients (it describes this tenant's server) and needs no data.
+ * Every capability is read from the settings the code enforces, so the document cannot drift from behaviour.
+ */
+@ApiTags('Discovery')
+@ApiBearerAuth()
+@Controller(SCIM_BASE_PATH)
+export class DiscoveryController {
+  constructor(
+    private readonly registry: SchemaRegistry,
+    private readonly settings: ScimSettings,
+    private readonly contexts: ScimContextFactory,
+  ) {}
+
+  @Get('ServiceProviderConfig')
+  @ApiOperation({ summary: 'Capabilities of this server (RFC 7643 §5, RFC 9865 §4)' })
+  serviceProviderConfig(@Req() request: FastifyRequest) {
+    const s = this.settings;
+    return serviceProviderConfig({
+      baseUrl: this.contexts.baseUrl(request),
+      patch: true,
+      bulk: { supported: true, maxOperations: s.bulkMaxOperations, maxPayloadSize: s.bulkMaxPayloadSize },
+      filter: { supported: true, maxResults: s.maxPageSize },
+      changePassword: true,
+      sort: true,
+      etag: true,
+      pagination: {
+        cursor: true,
+        index: true,
+        defaultPaginationMethod: 'index',
+        defaultPageSize: s.defaultPageSize,
+        maxPageSize: s.maxPageSize,
+        cursorTimeout: s.cursorTimeoutSeconds,
+      },
+    });
+  }
+
+  @Get('ResourceTypes')
+  @ApiOperation({ summary: 'Resource types (RFC 7643 §6)' })
+  resourceTypes(@Req() request: FastifyRequest) {
+    const resources = resourceTypeResources(this.registry, this.contexts.baseUrl(request));
+    return new ListResult({ resources, totalResults: resources.length, startIndex: 1 });
+  }
+
+  @Get('ResourceTypes/:name')
+  @ApiOperation({ summary: 'One resource type' })
+  resourceType(@Req() request: FastifyRequest, @Param('name') name: string) {
+    const found = resourceTypeResources(this.registry, this.contexts.baseUrl(request)).find(
+      (r) => String(r.id).toLowerCase() === name.toLowerCase(),
+    );
+    if (!found) throw ScimError.notFound(`ResourceType ${JSON.stringify(name)} not found`);
+    return found;
+  }
+
+  @Get('Schemas')
+  @ApiOperation({ summary: 'Schemas with every attribute (RFC 7643 §7)' })
+  schemas(@Req() request: FastifyRequest) {
+    const resources = schemaResources(this.registry, this.contexts.baseUrl(request));
+    return new ListResult({ resources, totalResults: resources.length, startIndex: 1 });
+  }
+
+  @Get('Schemas/:urn')
+  @ApiOperation({ summary: 'One schema, by URN' })
+  schema(@Req() request: FastifyRequest, @Param('urn') urn: string) {
+    const found = schemaResources(this.registry, this.contexts.baseUrl(request)).find(
+      (r) => String(r.id).toLowerCase() === urn.toLowerCase(),
+    );
+    if (!found) throw ScimError.notFound(`Schema ${JSON.stringify(urn)} not found`);
+    return found;
+  }
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal';
+import { AppConfig } from '../config/app-config';
+import { ScimRequestContext } from './resource.service';
+
+/** Where SCIM endpoints are mounted; Entra's "Tenant URL" is https://<host>/scim/v2. */
+export const SCIM_BASE_PATH = 'scim/v2';
+
+/**
+ * Builds the per-request context: the tenant, and the absolute SCIM base URL used in meta.location and $ref
+ * (RFC 7644 §3.1 "location"). BASE_URL wins when configured (behind proxies that rewrite Host); otherwise it is
+ * derived from the request, honouring X-Forwarded-* because Fastify runs with trustProxy.
+ */
+@Injectable()
+export class ScimContextFactory {
+  constructor(private readonly config: AppConfig) {}
+
+  baseUrl(request: FastifyRequest): string {
+    const origin = this.config.baseUrl ?? `${request.protocol}://${request.host}`;
+    return `${origin.replace(/\/+$/, '')}/${SCIM_BASE_PATH}`;
+  }
+
+  create(principal: Principal, request: FastifyRequest): ScimRequestContext {
+    return { tenantId: principal.tenantId, baseUrl: this.baseUrl(request) };
+  }
+}
