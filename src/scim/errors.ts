@@ -112,6 +112,14 @@ export class ScimError extends Error {
   static forbidden(detail: string): ScimError {
     return new ScimError(403, undefined, detail);
   }
+  /**
+   * 429 (RFC 6585 §4) with Retry-After in whole seconds (RFC 9110 §10.2.3), at least 1. RFC 7644 §3.12 defines
+   * no scimType for it, so none is sent.
+   */
+  static tooManyRequests(detail: string, retryAfterSeconds: number): ScimError {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    return new ScimError(429, undefined, detail, { 'Retry-After': String(seconds) });
+  }
   static notImplemented(detail: string): ScimError {
     return new ScimError(501, undefined, detail);
   }

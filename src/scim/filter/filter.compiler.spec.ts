@@ -434,6 +434,37 @@ describe(compileFilter.name, () => {
     });
   });
 
+  describe('undeclared extension attributes (entra.md §7.4)', () => {
+    const CONTOSO = 'urn:ietf:params:scim:schemas:extension:Contoso:2.0:User';
+    const stored = [
+      { id: 'c1', [extensionStorageKey(CONTOSO)]: { site: 'Oslo' } },
+      { id: 'c2', [extensionStorageKey(CONTOSO)]: { site: 'Bergen' } },
+    ];
+
+    it('compiles an attribute of an undeclared extension as a case-insensitive string where it is stored', () => {
+      expect(compile(`${CONTOSO}:site eq "Oslo"`).query).toEqual({
+        [`${extensionStorageKey(CONTOSO)}.site`]: { $regex: '^Oslo$', $options: 'i' },
+      });
+    });
+
+    it('selects by it, also in an "and"', () => {
+      const { query } = compile(`${CONTOSO}:site eq "OSLO" and id eq "c1"`);
+      expect(stored.filter((d) => new Query(query, {}).test(d)).map((d) => d.id)).toEqual(['c1']);
+    });
+
+    it('treats it as unknown under strictExtensions', () => {
+      const sut = errorOf(() => compile(`${CONTOSO}:site eq "Oslo"`, 'User', { strictExtensions: true }));
+      expect([sut.scimType, sut.detail]).toEqual([
+        'invalidFilter',
+        expect.stringContaining('Unknown attribute'),
+      ]);
+    });
+
+    it('does not take a sub-attribute of it', () => {
+      expect(errorOf(() => compile(`${CONTOSO}:site.city eq "Oslo"`)).scimType).toBe('invalidFilter');
+    });
+  });
+
   describe('group membership', () => {
     it.each(['members[value eq "u1"]', 'members.value eq "u1"', 'members eq "u1"', 'MEMBERS[VALUE EQ "u1"]'])(
       'compiles the Group filter %s to a membership marker',

@@ -2,6 +2,7 @@ import { ScimError } from '../errors';
 import { AttributeDefinition } from '../schema/attribute-definition';
 import { GROUP_SCHEMA, USER_SCHEMA } from '../schema/schema-urns';
 import { ResolvedAttribute, SchemaRegistry } from '../schema/schema.registry';
+import { parseUndeclaredExtensionPath } from '../schema/undeclared-extension';
 import { SHADOWED_PATHS } from '../../store/resource-document';
 import {
   AttrPath,
@@ -26,6 +27,12 @@ export interface CompileFilterOptions {
    * lenient reading some clients expect).
    */
   unknownAttributes?: 'reject' | 'noMatch';
+  /**
+   * false (default): an attribute of an undeclared extension (`urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attr>`)
+   * is filterable as the string the lenient store keeps (entra.md §6, §7.4: an admin may pick a custom attribute as
+   * the matching attribute). true (STRICT_EXTENSIONS): such attributes are unknown.
+   */
+  strictExtensions?: boolean;
 }
 
 /**
@@ -90,7 +97,12 @@ export function compileFilter(
   ast: FilterNode,
   options: CompileFilterOptions = {},
 ): CompiledFilter {
-  const compiler = new FilterCompiler(registry, resourceType, options.unknownAttributes ?? 'reject');
+  const compiler = new FilterCompiler(
+    registry,
+    resourceType,
+    options.unknownAttributes ?? 'reject',
+    options.strictExtensions ?? false,
+  );
   const query = compiler.compile(ast, { prefix: '' });
   return { query, membership: compiler.membership };
 }
@@ -183,6 +195,27 @@ function resolveTopLevel(
   return hits.length === 1 ? hits[0] : undefined;
 }
 
+/**
+ * An attribute of an undeclared extension, where the lenient store keeps it: a case-insensitive string under
+ * extensionStorageKey(urn) (undeclared-extension.ts). Undefined for anything else.
+ */
+function resolveUndeclared(
+  registry: SchemaRegistry,
+  resourceType: string,
+  path: AttrPath,
+): ResolvedAttribute | undefined {
+  if (path.uri === undefined || path.sub !== undefined) return undefined;
+  const undeclared = parseUndeclaredExtensionPath(registry, resourceType, formatAttrPath(path));
+  if (!undeclared?.attribute) return undefined;
+  return {
+    schema: { id: undeclared.urn, name: undeclared.urn, description: '', attributes: [undeclared.attribute] },
+    isExtension: true,
+    attribute: undeclared.attribute,
+    path: `${undeclared.urn}:${undeclared.attribute.name}`,
+    storagePath: [undeclared.storageKey, undeclared.attribute.name],
+  };
+}
+
 /** The `_ci` field of a case-insensitive core attribute looked up by equality (resource-document.ts). */
 function shadowOf(resolved: ResolvedAttribute): string | undefined {
   if (resolved.isExtension || resolved.attribute.caseExact || resolved.attribute.type !== 'string')
@@ -221,6 +254,7 @@ class FilterCompiler {
     private readonly registry: SchemaRegistry,
     private readonly resourceType: string,
     private readonly unknownAttributes: 'reject' | 'noMatch',
+    private readonly strictExtensions: boolean,
   ) {}
 
   compile(node: FilterNode, scope: Scope): QueryDocument {
@@ -247,7 +281,12 @@ class FilterCompiler {
   /** Resolves a path in its scope; undefined when unknown. */
   private resolve(path: AttrPath, scope: Scope): ResolvedAttribute | undefined {
     const parent = scope.parent;
-    if (!parent) return resolveTopLevel(this.registry, this.resourceType, path);
+    if (!parent) {
+      return (
+        resolveTopLevel(this.registry, this.resourceType, path) ??
+        (this.strictExtensions ? undefined : resolveUndeclared(this.registry, this.resourceType, path))
+      );
+    }
     // Inside attr[…] a path names a sub-attribute of attr (RFC 7644 Figure 1 valFilter).
     if (path.uri !== undefined || path.sub !== undefined) return undefined;
     const sub = this.registry.subAttribute(parent.attribute, path.attr);

@@ -53,8 +53,21 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   t: '\t',
 };
 
+export interface TokenizeOptions {
+  /**
+   * Entra's legacy filters carry unquoted values (`externalId eq jyoung`, `id eq 54d382a4-… and manager eq …`,
+   * entra.md §4.3, §4.17). With this option a run of characters up to the next space, parenthesis, bracket or
+   * double quote is one `word` token (a JSON number stays a number), which the parser may take as a string
+   * value. Filters that are valid without the option are tokenised exactly as without it.
+   */
+  bareValues?: boolean;
+}
+
+const isDelimiter = (c: string) =>
+  isSpace(c) || c === '(' || c === ')' || c === '[' || c === ']' || c === '"';
+
 /** Splits filter text into tokens; the last token is always `eof`. Throws ScimError invalidFilter. */
-export function tokenize(text: string): Token[] {
+export function tokenize(text: string, options: TokenizeOptions = {}): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -68,6 +81,18 @@ export function tokenize(text: string): Token[] {
       const token = readString(text, i);
       tokens.push(token);
       i += token.text.length;
+    } else if (options.bareValues && c !== "'") {
+      let end = i + 1;
+      while (end < text.length && !isDelimiter(text[end])) end++;
+      const run = text.slice(i, end);
+      NUMBER.lastIndex = 0;
+      const number = (c === '-' || isDigit(c)) && NUMBER.exec(run)?.[0] === run ? Number(run) : undefined;
+      tokens.push(
+        number !== undefined && Number.isFinite(number)
+          ? { kind: 'number', pos: i, text: run, value: number }
+          : { kind: 'word', pos: i, text: run },
+      );
+      i = end;
     } else if (c === '-' || isDigit(c)) {
       const token = readNumber(text, i);
       tokens.push(token);

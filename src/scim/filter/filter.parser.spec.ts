@@ -383,6 +383,42 @@ describe(parseFilter.name, () => {
       expect(sut.detail).toContain('nests deeper than 2 levels at position 17');
     });
   });
+
+  describe('unquoted values (bareValues: Entra legacy filters, entra.md §4.3, §4.17)', () => {
+    const sut = (text: string) => parseFilter(text, { bareValues: true });
+
+    it('takes an unquoted word as a string', () => {
+      expect(sut('externalId eq jyoung')).toEqual(eq('externalId', 'jyoung'));
+    });
+
+    it('takes an unquoted GUID that starts with digits as a string, in an "and"', () => {
+      expect(
+        sut('id eq 354959c4-ed0b-4a61-a60f-07a7ed4c45a8 and manager eq 2819c223-7f76-453a-919d-413861904646'),
+      ).toEqual({
+        kind: 'and',
+        left: eq('id', '354959c4-ed0b-4a61-a60f-07a7ed4c45a8'),
+        right: eq('manager', '2819c223-7f76-453a-919d-413861904646'),
+      });
+    });
+
+    it('keeps a run of characters up to a bracket or parenthesis (user@contoso.com)', () => {
+      expect(sut('(userName eq jyoung@contoso.com)')).toEqual(eq('userName', 'jyoung@contoso.com'));
+    });
+
+    it('still reads numbers, literals and quoted strings as without the option', () => {
+      expect(sut('a eq -1.5e3 or b eq TRUE or c eq null or d eq "x y"')).toEqual(
+        parseFilter('a eq -1.5e3 or b eq TRUE or c eq null or d eq "x y"'),
+      );
+    });
+
+    it('does not take "and" as a value', () => {
+      expect(errorOf(() => sut('userName eq and')).detail).toContain('Expected a value after "eq"');
+    });
+
+    it('is off by default: an unquoted value is 400 invalidFilter', () => {
+      expect(errorOf(() => parseFilter('externalId eq jyoung')).scimType).toBe('invalidFilter');
+    });
+  });
 });
 
 describe(parseAttributePath.name, () => {

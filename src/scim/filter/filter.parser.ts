@@ -8,9 +8,14 @@ export interface FilterParseOptions {
   maxLength?: number;
   /** Deepest accepted nesting of parentheses, `not (…)` and value paths `[…]`. Default 32. */
   maxDepth?: number;
+  /**
+   * Accept an unquoted comparison value as a string (`externalId eq jyoung`), as Entra's legacy filters
+   * send (entra.md §4.3, §4.17). Off by default: RFC 7644 Figure 1 wants strings in double quotes.
+   */
+  bareValues?: boolean;
 }
 
-export const DEFAULT_FILTER_LIMITS: Readonly<Required<FilterParseOptions>> = {
+export const DEFAULT_FILTER_LIMITS: Readonly<Required<Omit<FilterParseOptions, 'bareValues'>>> = {
   maxLength: 4096,
   maxDepth: 32,
 };
@@ -29,6 +34,7 @@ function withDefaults(options: FilterParseOptions): Required<FilterParseOptions>
   return {
     maxLength: options.maxLength ?? DEFAULT_FILTER_LIMITS.maxLength,
     maxDepth: options.maxDepth ?? DEFAULT_FILTER_LIMITS.maxDepth,
+    bareValues: options.bareValues ?? false,
   };
 }
 
@@ -53,7 +59,12 @@ export function parseFilter(text: string, options: FilterParseOptions = {}): Fil
     );
   }
   if (text.trim() === '') throw ScimError.invalidFilter('The filter is empty');
-  const parser = new Parser(tokenize(text), limits.maxDepth, ScimError.invalidFilter);
+  const parser = new Parser(
+    tokenize(text, { bareValues: limits.bareValues }),
+    limits.maxDepth,
+    ScimError.invalidFilter,
+    limits.bareValues,
+  );
   const node = parser.parseOr();
   parser.expectEnd('"and", "or" or end of filter');
   return node;
@@ -132,6 +143,7 @@ class Parser {
     private readonly tokens: Token[],
     private readonly maxDepth: number,
     private fail: ErrorFactory,
+    private readonly bareValues = false,
   ) {}
 
   private peek(offset = 0): Token {
@@ -314,6 +326,8 @@ class Parser {
       if (literal === 'true') return true;
       if (literal === 'false') return false;
       if (literal === 'null') return null;
+      // Entra's legacy unquoted value (see FilterParseOptions.bareValues); keywords stay keywords.
+      if (this.bareValues && !['and', 'or', 'not'].includes(literal)) return token.text;
     }
     throw this.fail(
       `Expected a value after "${opToken.text}" at ${describePosition(token.pos)}, found ${describeToken(token)} ` +

@@ -98,4 +98,57 @@ describe(parsePatchRequest.name, () => {
     expect(sut(body(...ops.slice(0, 10)), 10)).toHaveLength(10);
     expectScimError(() => sut(body(...ops), 10), 400, 'tooMany');
   });
+
+  describe('values per operation', () => {
+    const members = (count: number) => Array.from({ length: count }, (_, i) => ({ value: `m${i}` }));
+
+    it('refuses more values than allowed in one operation with 400 tooMany', () => {
+      const error = expectScimError(
+        () => sut(body({ op: 'add', path: 'members', value: members(4) }), 10, 3),
+        400,
+        'tooMany',
+      );
+
+      expect(error.detail).toBe('Operations[0] has 4 values; at most 3 are accepted in one operation');
+    });
+
+    it('accepts exactly the limit', () => {
+      expect(sut(body({ op: 'add', path: 'members', value: members(3) }), 10, 3)).toHaveLength(1);
+    });
+
+    it('counts the lists inside a path-less value, and one per other attribute', () => {
+      const error = expectScimError(
+        () =>
+          sut(
+            body({ op: 'add', value: { members: members(2), displayName: 'g', emails: members(1) } }),
+            10,
+            3,
+          ),
+        400,
+        'tooMany',
+      );
+
+      expect(error.detail).toBe('Operations[0] has 4 values; at most 3 are accepted in one operation');
+    });
+
+    it('names the operation that has too many', () => {
+      const error = expectScimError(
+        () =>
+          sut(
+            body({ op: 'remove', path: 'title' }, { op: 'add', path: 'members', value: members(4) }),
+            10,
+            3,
+          ),
+        400,
+        'tooMany',
+      );
+
+      expect(error.detail).toMatch(/^Operations\[1\] has 4 values/);
+    });
+
+    it('admits 10000 values by default (Entra adds members by the thousand)', () => {
+      expect(sut(body({ op: 'add', path: 'members', value: members(10000) }))).toHaveLength(1);
+      expectScimError(() => sut(body({ op: 'add', path: 'members', value: members(10001) })), 400, 'tooMany');
+    });
+  });
 });

@@ -17,6 +17,8 @@ export interface PatchOperation {
 }
 
 export const DEFAULT_MAX_OPERATIONS = 1000;
+/** Entra adds group members by the thousand in one operation (entra.md §4.13). */
+export const DEFAULT_MAX_VALUES_PER_OPERATION = 10000;
 
 const OPS: readonly PatchOpName[] = ['add', 'replace', 'remove'];
 
@@ -30,10 +32,15 @@ function member(obj: Record<string, unknown>, name: string): { present: boolean;
 
 /**
  * Validates the shape of a PatchOp request body (RFC 7644 §3.5.2) and returns its operations.
- * Shape errors are 400 invalidSyntax; more than `maxOperations` operations is 400 tooMany.
+ * Shape errors are 400 invalidSyntax; more than `maxOperations` operations, or more than
+ * `maxValuesPerOperation` values in one operation (see countValues), is 400 tooMany.
  * `op` is accepted in any case: Entra's default dialect sends "Add", "Replace", "Remove" (entra.md §5).
  */
-export function parsePatchRequest(body: unknown, maxOperations = DEFAULT_MAX_OPERATIONS): PatchOperation[] {
+export function parsePatchRequest(
+  body: unknown,
+  maxOperations = DEFAULT_MAX_OPERATIONS,
+  maxValuesPerOperation = DEFAULT_MAX_VALUES_PER_OPERATION,
+): PatchOperation[] {
   if (!isPlainObject(body)) {
     throw ScimError.invalidSyntax('The PATCH body must be a JSON object with "schemas" and "Operations"');
   }
@@ -61,7 +68,31 @@ export function parsePatchRequest(body: unknown, maxOperations = DEFAULT_MAX_OPE
       `The request has ${operations.value.length} operations; at most ${maxOperations} are accepted per PATCH`,
     );
   }
-  return operations.value.map((raw, index) => parseOperation(raw, index));
+  return operations.value.map((raw, index) => {
+    const operation = parseOperation(raw, index);
+    const values = countValues(operation);
+    if (values > maxValuesPerOperation) {
+      throw ScimError.tooMany(
+        `Operations[${index}] has ${values} values; at most ${maxValuesPerOperation} are accepted in one operation`,
+      );
+    }
+    return operation;
+  });
+}
+
+/**
+ * Values an operation carries: the elements of an array value; for a path-less value object (RFC 7644
+ * §3.5.2.1), the elements of each array it holds plus one per other attribute; otherwise one.
+ */
+function countValues(operation: PatchOperation): number {
+  const { value } = operation;
+  if (Array.isArray(value)) return value.length;
+  if (operation.path === undefined && isPlainObject(value)) {
+    let count = 0;
+    for (const item of Object.values(value)) count += Array.isArray(item) ? item.length : 1;
+    return count;
+  }
+  return 1;
 }
 
 function parseOperation(raw: unknown, index: number): PatchOperation {

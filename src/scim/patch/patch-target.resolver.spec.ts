@@ -45,6 +45,23 @@ describe(resolvePatchTarget.name, () => {
     });
   });
 
+  it('resolves an unqualified name that only one extension defines to that extension (bare "manager")', () => {
+    expect(sut('manager')).toMatchObject({
+      kind: 'attribute',
+      attributePath: `${ENTERPRISE_USER_SCHEMA}:manager`,
+      containerKey: ENTERPRISE_KEY,
+      isExtension: true,
+    });
+  });
+
+  it('resolves an unqualified extension sub-attribute (bare "manager.value")', () => {
+    const target = sut('Manager.Value');
+    expect(target.kind === 'attribute' && [target.attributePath, target.sub?.name]).toEqual([
+      `${ENTERPRISE_USER_SCHEMA}:manager`,
+      'value',
+    ]);
+  });
+
   it('resolves an extension URN in another case to the canonical schema', () => {
     expect(sut(ENTERPRISE_USER_SCHEMA.toLowerCase())).toMatchObject({
       kind: 'extension',

@@ -2,7 +2,12 @@ import { ScimError } from '../errors';
 import { formatAttrPath, FilterNode } from '../filter/filter.ast';
 import { parsePatchPath } from '../filter/filter.parser';
 import { AttributeDefinition, SchemaDefinition } from '../schema/attribute-definition';
-import { extensionStorageKey, findAttribute, SchemaRegistry } from '../schema/schema.registry';
+import {
+  extensionStorageKey,
+  findAttribute,
+  ResolvedAttribute,
+  SchemaRegistry,
+} from '../schema/schema.registry';
 import { parseUndeclaredExtensionPath } from '../schema/undeclared-extension';
 
 /** What a PATCH path designates in a resource of one type (RFC 7644 §3.5.2, §3.10). */
@@ -98,7 +103,10 @@ export function resolvePatchTarget(
   const parsed = parsePatchPath(trimmed);
   const { path, filter, subAttr } = parsed;
   const top = path.uri !== undefined ? `${path.uri}:${path.attr}` : path.attr;
-  const resolved = registry.resolve(resourceType, path.sub !== undefined ? `${top}.${path.sub}` : top);
+  const dotted = path.sub !== undefined ? `${top}.${path.sub}` : top;
+  const resolved =
+    registry.resolve(resourceType, dotted) ??
+    (path.uri === undefined ? resolveInOneExtension(registry, resourceType, dotted) : undefined);
   if (!resolved) throw unknownPath(registry, resourceType, trimmed, path.uri);
 
   const attribute = resolved.parent ?? resolved.attribute;
@@ -132,6 +140,23 @@ export function resolvePatchTarget(
   if (sub) target.sub = sub;
   if (filter) target.filter = filter;
   return target;
+}
+
+/**
+ * An unqualified name the core schema lacks, looked up in the extensions when exactly one defines it (as the
+ * filter compiler does): Entra's legacy manager update sends the bare path "manager" for the enterprise
+ * `manager` (entra.md §4.18), and RFC 7644 §3.10 only requires the URN where names would be ambiguous.
+ */
+function resolveInOneExtension(
+  registry: SchemaRegistry,
+  resourceType: string,
+  dotted: string,
+): ResolvedAttribute | undefined {
+  const hits = registry
+    .extensionSchemas(resourceType)
+    .map((schema) => registry.resolve(resourceType, `${schema.id}:${dotted}`))
+    .filter((r): r is ResolvedAttribute => r !== undefined);
+  return hits.length === 1 ? hits[0] : undefined;
 }
 
 function unknownPath(

@@ -522,8 +522,8 @@ describe(applyPatch.name, () => {
       ],
       ['the core schema URN alone', { op: 'replace', path: USER_SCHEMA, value: {} }, 'invalidPath'],
       [
-        'an extension attribute without its URN',
-        { op: 'replace', path: 'employeeNumber', value: '1' },
+        'an attribute of no schema of the resource type',
+        { op: 'replace', path: 'employeeNumbr', value: '1' },
         'invalidPath',
       ],
       ['members on a User', { op: 'add', path: 'members', value: [{ value: 'x' }] }, 'invalidPath'],

@@ -9,6 +9,7 @@ import { findKey, isObject, isUnassigned, jsonEqual } from './json-value.util';
 import { memberIdsFromFilter, MembersDeltaBuilder, parseMemberList } from './members-delta.builder';
 import {
   DEFAULT_MAX_OPERATIONS,
+  DEFAULT_MAX_VALUES_PER_OPERATION,
   parsePatchRequest,
   PatchOperation,
   PatchOpName,
@@ -30,6 +31,7 @@ import { matchesValueFilter } from './value-filter.matcher';
 const COERCE: CoerceOptions = { lenientBooleans: true, lenientNumbers: true, ignoreReadOnly: true };
 
 type Doc = Record<string, unknown>;
+type Settings = Required<Omit<PatchOptions, 'maxStringLength'>> & Pick<PatchOptions, 'maxStringLength'>;
 
 /**
  * Applies a PatchOp request (RFC 7644 §3.5.2) to a resource in storage shape. Pure: the input is not
@@ -47,12 +49,14 @@ export function applyPatch(
   body: unknown,
   options: PatchOptions = {},
 ): PatchResult {
-  const settings: Required<PatchOptions> = {
+  const settings: Settings = {
     maxOperations: options.maxOperations ?? DEFAULT_MAX_OPERATIONS,
+    maxValuesPerOperation: options.maxValuesPerOperation ?? DEFAULT_MAX_VALUES_PER_OPERATION,
+    maxStringLength: options.maxStringLength,
     createOnNoTarget: options.createOnNoTarget ?? true,
     strictExtensions: options.strictExtensions ?? false,
   };
-  const operations = parsePatchRequest(body, settings.maxOperations);
+  const operations = parsePatchRequest(body, settings.maxOperations, settings.maxValuesPerOperation);
   const session = new PatchSession(registry, resourceType, resource, settings);
   for (const operation of operations) {
     try {
@@ -84,14 +88,16 @@ class PatchSession {
   private password?: string;
   /** Extension objects written by this request: storage key → URN, for cleanup, `schemas` and `changed`. */
   private readonly touchedExtensions = new Map<string, string>();
+  private readonly coerce: CoerceOptions;
 
   constructor(
     private readonly registry: SchemaRegistry,
     private readonly resourceType: string,
     private readonly original: StorageAttributes,
-    private readonly settings: Required<PatchOptions>,
+    private readonly settings: Settings,
   ) {
     this.doc = structuredClone(original);
+    this.coerce = { ...COERCE, maxStringLength: settings.maxStringLength };
   }
 
   apply(operation: PatchOperation): void {
@@ -176,7 +182,7 @@ class PatchSession {
       undeclaredAttributeDefinition(target.attributeName),
       raw,
       target.text,
-      COERCE,
+      this.coerce,
     );
     const container = this.ensureContainer(key, target.urn);
     container[findKey(container, target.attributeName) ?? target.attributeName] = stored;
@@ -237,7 +243,7 @@ class PatchSession {
     if (op === 'remove' || value === null) {
       throw ScimError.mutability('The password cannot be removed; replace it with a new value');
     }
-    const password = coerceValue(target.attribute, value, target.text, COERCE);
+    const password = coerceValue(target.attribute, value, target.text, this.coerce);
     if (typeof password !== 'string' || password === '') {
       throw ScimError.invalidValue('The password must be a non-empty string');
     }
@@ -270,7 +276,7 @@ class PatchSession {
       else delete container[name];
       return;
     }
-    const coerced = coerceValue(attr, value, target.text, COERCE);
+    const coerced = coerceValue(attr, value, target.text, this.coerce);
     if (attr.multiValued) {
       const incoming = dedupe((coerced as unknown[] | null) ?? []);
       if (op === 'replace') {
@@ -314,7 +320,7 @@ class PatchSession {
     value: unknown,
   ): void {
     const name = target.attribute.name;
-    const subValue = op === 'remove' ? null : coerceValue(sub, value, target.text, COERCE);
+    const subValue = op === 'remove' ? null : coerceValue(sub, value, target.text, this.coerce);
     if (!target.attribute.multiValued) {
       const current = isObject(container[name]) ? (container[name] as Doc) : undefined;
       if (isUnassigned(subValue)) {
@@ -409,11 +415,11 @@ class PatchSession {
     const sub = target.sub;
     if (sub) {
       // RFC 7644 §3.5.2.3: "the matching sub-attribute of all matching records SHALL be replaced".
-      const subValue = coerceValue(sub, value, target.text, COERCE);
+      const subValue = coerceValue(sub, value, target.text, this.coerce);
       if (!isObject(element)) return element;
       return isUnassigned(subValue) ? withoutKey(element, sub.name) : { ...element, [sub.name]: subValue };
     }
-    const coerced = coerceElement(target.attribute, value, target.text, COERCE);
+    const coerced = coerceElement(target.attribute, value, target.text, this.coerce);
     if (coerced === null) return op === 'replace' ? undefined : element;
     // replace: "all matching record values SHALL be replaced"; add merges sub-attributes into them.
     if (op === 'add' && isObject(element) && isObject(coerced)) return { ...element, ...coerced };
@@ -443,7 +449,7 @@ class PatchSession {
       if (!isObject(value)) throw ScimError.invalidValue(`The value for "${target.text}" must be an object`);
       raw = { ...template, ...value };
     }
-    const created = coerceElement(attr, raw, target.text, COERCE);
+    const created = coerceElement(attr, raw, target.text, this.coerce);
     return created === null ? undefined : created;
   }
 
@@ -454,7 +460,7 @@ class PatchSession {
   private removeListed(target: AttributeTarget, container: Doc, value: unknown): void {
     const attr = target.attribute;
     const name = attr.name;
-    const coerced = coerceValue(attr, value, target.text, COERCE);
+    const coerced = coerceValue(attr, value, target.text, this.coerce);
     if (attr.multiValued) {
       const listed = (coerced as unknown[] | null) ?? [];
       const current = container[name];

@@ -282,6 +282,24 @@ describe(`${applyPatch.name} with Entra requests`, () => {
       }
     });
 
+    it('the legacy bare path "manager" (§4.18) sets the enterprise manager (RFC 7644 §3.10: URN is a SHOULD)', () => {
+      const sut = patch(
+        entraUser(),
+        patchBody({
+          op: 'Add',
+          path: 'manager',
+          value: [{ $ref: 'http://x/scim/Users/2c2f6fb8-aaaa', value: '2c2f6fb8-aaaa' }],
+        }),
+      );
+      expect(enterprise(sut.resource)).toEqual({ manager: { value: '2c2f6fb8-aaaa' } });
+      expect(sut.resource.schemas).toEqual([USER_SCHEMA, EXT]);
+    });
+
+    it('removes the manager by the bare value path manager[value eq "id"]', () => {
+      const sut = patch(withManager(), patchBody({ op: 'remove', path: 'manager[value eq "m1"]' }));
+      expect(sut.resource).not.toHaveProperty(ENTERPRISE_KEY);
+    });
+
     it('replaces an existing manager', () => {
       const sut = patch(withManager(), patchBody({ op: 'Replace', path: `${EXT}:manager`, value: 'm2' }));
       expect(enterprise(sut.resource)).toEqual({ manager: { value: 'm2' } });

@@ -10,6 +10,10 @@ export type StorageAttributes = Record<string, unknown>;
 export interface PatchOptions {
   /** Most operations accepted in one request; more is 400 tooMany. Default 1000. */
   maxOperations?: number;
+  /** Most values in one operation (array elements, see parsePatchRequest); more is 400 tooMany. Default 10000. */
+  maxValuesPerOperation?: number;
+  /** Longest string value, in characters; longer is 400 invalidValue. Unlimited when absent. */
+  maxStringLength?: number;
   /**
    * What add/replace do when a value filter (`phoneNumbers[type eq "mobile"].value`) matches no element.
    * true (default): create the element from the filter's `eq` conditions plus the value, as Entra expects

@@ -358,3 +358,43 @@ describe(coerceElement.name, () => {
     );
   });
 });
+
+describe('coerce with maxStringLength', () => {
+  it('refuses a longer string with 400 invalidValue naming the attribute and both lengths', () => {
+    const error = scimError(() =>
+      coerceValue(user('displayName'), 'x'.repeat(11), 'displayName', { maxStringLength: 10 }),
+    );
+
+    expect(error.toBody()).toMatchObject({
+      status: '400',
+      scimType: 'invalidValue',
+      detail: "Attribute 'displayName' is 11 characters long; at most 10 are accepted",
+    });
+  });
+
+  it('accepts a string of exactly the limit', () => {
+    expect(coerceValue(user('displayName'), 'x'.repeat(10), 'displayName', { maxStringLength: 10 })).toBe(
+      'x'.repeat(10),
+    );
+  });
+
+  it('checks sub-attributes of multi-valued complex attributes, with their path', () => {
+    const error = scimError(() =>
+      coerceValue(user('emails'), [{ value: 'a@b.c' }, { value: 'x'.repeat(11) }], 'emails', {
+        maxStringLength: 10,
+      }),
+    );
+
+    expect(error.detail).toBe("Attribute 'emails[1].value' is 11 characters long; at most 10 are accepted");
+  });
+
+  it('checks binary values', () => {
+    expect(() => coerceElement(simple('binary'), 'QUJD'.repeat(3), 'x', { maxStringLength: 8 })).toThrow(
+      /is 12 characters long; at most 8/,
+    );
+  });
+
+  it('has no limit when none is given', () => {
+    expect(coerceValue(user('displayName'), 'x'.repeat(100000), 'displayName')).toHaveLength(100000);
+  });
+});

@@ -24,6 +24,11 @@ export interface CoerceOptions {
    * which the server ignores (e.g. manager.displayName, members.display). Default false.
    */
   ignoreReadOnly?: boolean;
+  /**
+   * Longest string value accepted, in characters (strings, references, binary data); longer is 400
+   * invalidValue. A hard limit against oversized values (ATTRIBUTE_MAX_LENGTH); unlimited when absent.
+   */
+  maxStringLength?: number;
 }
 
 const MAX_SHOWN = 80;
@@ -41,6 +46,16 @@ function show(raw: unknown): string {
 
 function invalid(path: string, expected: string, raw: unknown): ScimError {
   return ScimError.invalidValue(`Attribute '${path}' must be ${expected}; got ${show(raw)}`);
+}
+
+/** 400 invalidValue when a string value is longer than `max` characters (undefined: no limit). */
+export function assertMaxLength(value: string, path: string, max: number | undefined): string {
+  if (max !== undefined && value.length > max) {
+    throw ScimError.invalidValue(
+      `Attribute '${path}' is ${value.length} characters long; at most ${max} are accepted`,
+    );
+  }
+  return value;
 }
 
 export function isPlainObject(raw: unknown): raw is Record<string, unknown> {
@@ -85,7 +100,7 @@ export function coerceElement(
   switch (attribute.type) {
     case 'string':
     case 'reference':
-      if (typeof raw === 'string') return raw;
+      if (typeof raw === 'string') return assertMaxLength(raw, path, options.maxStringLength);
       // RFC 7643 §2.3.1 wants a JSON string; numbers are accepted as their text (e.g. employeeNumber: 42).
       if (lenientNumbers && typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
       throw invalid(path, 'a string', raw);
@@ -98,6 +113,7 @@ export function coerceElement(
     case 'dateTime':
       return coerceDateTime(raw, path);
     case 'binary':
+      if (typeof raw === 'string') assertMaxLength(raw, path, options.maxStringLength);
       return coerceBinary(raw, path);
     case 'complex':
       return coerceComplex(attribute, raw, path, options);

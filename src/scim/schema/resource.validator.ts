@@ -1,6 +1,6 @@
 import { ScimError } from '../errors';
 import { AttributeDefinition, SchemaDefinition } from './attribute-definition';
-import { CoerceOptions, coerceValue, isPlainObject } from './coerce';
+import { assertMaxLength, CoerceOptions, coerceValue, isPlainObject } from './coerce';
 import { extensionStorageKey, ResolvedAttribute, SchemaRegistry } from './schema.registry';
 import { GROUP_SCHEMA, MICROSOFT_GROUP_SCHEMA } from './schema-urns';
 import { ATTRIBUTE_NAME, parseUndeclaredExtensionPath } from './undeclared-extension';
@@ -203,7 +203,7 @@ export function validateResource(
         typeof raw === 'boolean' ||
         (typeof raw === 'number' && Number.isFinite(raw))
       ) {
-        target[name] = String(raw);
+        target[name] = assertMaxLength(String(raw), `${ext.urn}:${name}`, options.coerce?.maxStringLength);
       } else {
         throw ScimError.invalidValue(
           `Attribute '${ext.urn}:${name}' of an undeclared extension must be a string, number or boolean`,
