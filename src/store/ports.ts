@@ -62,6 +62,83 @@ export abstract class ResourceRepository {
   ): Promise<FindResult>;
   /** Ids of the given resources that exist in this tenant (for member and manager reference checks). */
   abstract existingIds(tenantId: string, resourceType: string, ids: string[]): Promise<Set<string>>;
+  /**
+   * Applies one unit of work atomically: the document change, the membership changes and the journal entries
+   * are all written or none is. Order: the document change, then memberships (removeAll, remove, add), then
+   * the journal. Journal entries get the tenant's next sequence numbers (1, 2, …, no gaps, no duplicates),
+   * assigned inside the same transaction, so an acknowledged change always has its entry and a failed one
+   * never does.
+   *
+   * `applied: false` (nothing written, no journal) when a `replace` or `delete` finds the document gone or at
+   * another revision than expected. Throws ScimError 409 uniqueness (nothing written) on a duplicate key.
+   */
+  abstract commit(tenantId: string, unit: WriteUnit): Promise<CommitResult>;
+}
+
+/** What a change did, as the journal records it (issue "Many tenants, one server"). */
+export type JournalOperation =
+  'create' | 'replace' | 'patch' | 'delete' | 'membership' | 'activate' | 'deactivate';
+
+/** Who made a change: the credential the request authenticated with. */
+export interface JournalActor {
+  credentialId: string;
+  label: string;
+}
+
+export interface JournalEntryInput {
+  /** ISO 8601 timestamp of the change (the resource's meta.lastModified for a write). */
+  time: string;
+  actor: JournalActor;
+  /** The X-Request-Id of the request (several entries share it in a Bulk request). */
+  requestId?: string;
+  operation: JournalOperation;
+  resourceType: string;
+  resourceId: string;
+  /** meta.version after the change; for a delete, the last version the resource had. */
+  version?: string;
+  /** Top-level attribute names (extension attributes as `urn:…:name`), `members` and `password` included. */
+  changedAttributes: string[];
+}
+
+/** A journal entry as stored: `seq` is per tenant, from 1, increasing by one with every committed entry. */
+export interface JournalEntry extends JournalEntryInput {
+  tenantId: string;
+  seq: number;
+}
+
+/** Membership changes of one group, applied in this order: removeAll, remove, add (like MembersDelta). */
+export interface MembershipChange {
+  groupId: string;
+  removeAll?: boolean;
+  remove?: string[];
+  add?: Omit<Membership, 'groupId'>[];
+}
+
+/** One atomic write: at most one document change, optional memberships, and its journal entries. */
+export interface WriteUnit {
+  insert?: ResourceDocument;
+  /** Compare-and-swap on `_rev` (see replace()). */
+  replace?: { doc: ResourceDocument; expectedRev: number };
+  /** Deletes the document and every membership that references it; CAS on `_rev` when expectedRev is given. */
+  delete?: { resourceType: string; id: string; expectedRev?: number };
+  memberships?: MembershipChange;
+  journal: JournalEntryInput[];
+}
+
+export interface CommitResult {
+  /** False when the CAS of a replace/delete failed or the document was gone: nothing was written. */
+  applied: boolean;
+  /** The sequence numbers given to `unit.journal`, in order (empty when not applied). */
+  journalSeqs: number[];
+}
+
+/**
+ * Reads the change journal written by ResourceRepository.commit. Entries older than the retention period
+ * (JOURNAL_RETENTION_DAYS) are removed by the adapters, so a reader may find the first entries gone.
+ */
+export abstract class JournalRepository {
+  /** Entries of the tenant with seq > sinceSeq, ascending, at most `limit` of them. */
+  abstract read(tenantId: string, sinceSeq: number, limit: number): Promise<JournalEntry[]>;
 }
 
 export interface Membership {
@@ -93,6 +170,15 @@ export interface TenantRecord {
   name: string;
   disabled: boolean;
   createdAt: string;
+  /** Per-tenant settings; absent fields fall back to the server-wide configuration. */
+  settings?: TenantSettings;
+}
+
+export interface TenantSettings {
+  /** Undeclared extension attributes: refused (400 invalidPath) when true, stored as strings when false. */
+  strictExtensions?: boolean;
+  /** Requests per second allowed per credential of this tenant (sustained), and the burst above it. */
+  rateLimit?: { requestsPerSecond: number; burst?: number };
 }
 
 export interface TokenRecord {
@@ -106,9 +192,31 @@ export interface TokenRecord {
   revoked: boolean;
 }
 
+/** One secret of an OAuth client (RFC 6749 §2.3.1). Several may be active at once, so a secret can be rotated. */
+export interface OAuthClientSecretRecord {
+  id: string;
+  /** SHA-256 of the secret, hex. Secrets are high-entropy random strings, like tokens. */
+  hash: string;
+  createdAt: string;
+  expiresAt?: string;
+}
+
+/** An OAuth 2.0 client of the client-credentials grant (RFC 6749 §4.4); it belongs to exactly one tenant. */
+export interface OAuthClientRecord {
+  /** The client_id: unique across tenants, because the token endpoint learns the tenant from it. */
+  clientId: string;
+  tenantId: string;
+  label: string;
+  createdAt: string;
+  revoked: boolean;
+  secrets: OAuthClientSecretRecord[];
+}
+
 export abstract class TenantRepository {
   abstract findTenant(tenantId: string): Promise<TenantRecord | null>;
   abstract upsertTenant(tenant: TenantRecord): Promise<void>;
+  /** Creates a tenant; throws ScimError 409 when a tenant with this id exists. */
+  abstract insertTenant(tenant: TenantRecord): Promise<void>;
   abstract findTokenByHash(hash: string): Promise<TokenRecord | null>;
   /** Throws ScimError 409 when a token with the same id or hash exists. */
   abstract insertToken(token: TokenRecord): Promise<void>;
@@ -117,6 +225,25 @@ export abstract class TenantRepository {
   abstract listTenants(): Promise<TenantRecord[]>;
   /** Marks a token revoked. Returns false when the tenant has no token with this id. */
   abstract revokeToken(tenantId: string, tokenId: string): Promise<boolean>;
+  /** Sets a token's expiry (rotation with a grace period). Returns false when the tenant has no such token. */
+  abstract expireToken(tenantId: string, tokenId: string, expiresAt: string): Promise<boolean>;
+
+  /** Throws ScimError 409 when a client with the same clientId exists (in any tenant). */
+  abstract insertOAuthClient(client: OAuthClientRecord): Promise<void>;
+  /** By client_id alone: the token endpoint does not know the tenant yet. */
+  abstract findOAuthClient(clientId: string): Promise<OAuthClientRecord | null>;
+  /** The clients of one tenant, ordered by createdAt then clientId. */
+  abstract listOAuthClients(tenantId: string): Promise<OAuthClientRecord[]>;
+  /** Adds a secret to a client of the tenant. Returns false when the tenant has no such client. */
+  abstract addOAuthClientSecret(
+    tenantId: string,
+    clientId: string,
+    secret: OAuthClientSecretRecord,
+  ): Promise<boolean>;
+  /** Removes one secret. Returns false when the tenant has no such client or the client no such secret. */
+  abstract removeOAuthClientSecret(tenantId: string, clientId: string, secretId: string): Promise<boolean>;
+  /** Marks a client revoked. Returns false when the tenant has no such client. */
+  abstract revokeOAuthClient(tenantId: string, clientId: string): Promise<boolean>;
 }
 
 /** Liveness of the store for the readiness probe. */

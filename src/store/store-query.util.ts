@@ -5,6 +5,7 @@
  */
 import {
   FindOptions,
+  JournalRepository,
   MembershipRepository,
   ResourceRepository,
   SortSpec,
@@ -13,12 +14,13 @@ import {
 } from './ports';
 import { ScimError } from '../scim/errors';
 
-/** The four ports bound together: what an adapter factory returns. */
+/** The ports bound together: what an adapter factory returns. */
 export interface StoreAdapters {
   resources: ResourceRepository;
   memberships: MembershipRepository;
   tenants: TenantRepository;
   health: StoreHealth;
+  journal: JournalRepository;
 }
 
 /** Fields every projection keeps: a resource cannot be rendered or versioned without them. */

@@ -2,7 +2,13 @@ import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } 
 import { AppConfig } from '../config/app-config';
 import { openEmbeddedStore } from './embedded/embedded-store.factory';
 import { openMongoStore } from './mongo/mongo-store.factory';
-import { MembershipRepository, ResourceRepository, StoreHealth, TenantRepository } from './ports';
+import {
+  JournalRepository,
+  MembershipRepository,
+  ResourceRepository,
+  StoreHealth,
+  TenantRepository,
+} from './ports';
 import { StoreAdapters } from './store-query.util';
 
 /** DI token of the adapters chosen at boot (internal to this module). */
@@ -13,11 +19,15 @@ const logger = new Logger('StoreModule');
 /** MONGODB_URI set → MongoDB; unset → the embedded store in DATA_DIR (architecture §4). */
 async function openStore(config: AppConfig): Promise<StoreAdapters> {
   if (config.mongodbUri) {
-    const adapters = await openMongoStore(config.mongodbUri);
+    const adapters = await openMongoStore(config.mongodbUri, {
+      journalRetentionDays: config.journalRetentionDays,
+    });
     logger.log('Using MongoDB (MONGODB_URI)');
     return adapters;
   }
-  const adapters = openEmbeddedStore(config.dataDir);
+  const adapters = openEmbeddedStore(config.dataDir, {
+    journalRetentionDays: config.journalRetentionDays,
+  });
   logger.log(`Using the embedded store in ${config.dataDir}`);
   return adapters;
 }
@@ -27,8 +37,9 @@ async function openStore(config: AppConfig): Promise<StoreAdapters> {
  * configuration at import time. (@nestjs/mongoose's MongooseModule is not used: it always opens a
  * connection, whatever the configuration, and the embedded store must not need a MongoDB.)
  *
- * Binds the store ports (ResourceRepository, MembershipRepository, TenantRepository, StoreHealth) for the
- * whole application, to the adapter the configuration picks, and closes the store on shutdown.
+ * Binds the store ports (ResourceRepository, MembershipRepository, TenantRepository, JournalRepository,
+ * StoreHealth) for the whole application, to the adapter the configuration picks, and closes the store on
+ * shutdown.
  */
 @Global()
 @Module({})
@@ -37,11 +48,12 @@ export class StoreModule implements OnApplicationShutdown {
 
   static forRoot(): DynamicModule {
     return {
-      exports: [MembershipRepository, ResourceRepository, StoreHealth, TenantRepository],
+      exports: [JournalRepository, MembershipRepository, ResourceRepository, StoreHealth, TenantRepository],
       global: true,
       module: StoreModule,
       providers: [
         { provide: STORE_ADAPTERS, inject: [AppConfig], useFactory: openStore },
+        { provide: JournalRepository, inject: [STORE_ADAPTERS], useFactory: (a: StoreAdapters) => a.journal },
         {
           provide: MembershipRepository,
           inject: [STORE_ADAPTERS],

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.factory';
+import { describeJournalContract } from './journal.contract';
 import { describeRepositoryContract, StoreHarness } from './resource-repository.contract';
+import { describeTenantRepositoryContract } from './tenant-repository.contract';
 
 /** The embedded store, on a fresh temporary DATA_DIR per test. */
 function embeddedHarness(): StoreHarness {
@@ -14,3 +16,5 @@ function embeddedHarness(): StoreHarness {
 }
 
 describeRepositoryContract('embedded store (mingo + SQLite)', embeddedHarness);
+describeJournalContract('embedded store (mingo + SQLite)', embeddedHarness);
+describeTenantRepositoryContract('embedded store (mingo + SQLite)', embeddedHarness);

@@ -1,7 +1,9 @@
 import mongoose from 'mongoose';
 import { createMongoStore } from '../../src/store/mongo/mongo-store.factory';
 import { COLLECTIONS } from '../../src/store/mongo/mongo.schemas';
+import { describeJournalContract } from './journal.contract';
 import { describeRepositoryContract, StoreHarness } from './resource-repository.contract';
+import { describeTenantRepositoryContract } from './tenant-repository.contract';
 
 const uri = process.env.MONGODB_URI;
 /** One database per run, emptied between tests and dropped at the end (index creation is the slow part). */
@@ -38,4 +40,6 @@ describeMongo('MongoDB store', () => {
   afterAll(() => withConnection((connection) => connection.dropDatabase().then(() => undefined)));
 
   describeRepositoryContract('MongoDB adapter (mongoose)', mongoHarness);
+  describeJournalContract('MongoDB adapter (mongoose)', mongoHarness);
+  describeTenantRepositoryContract('MongoDB adapter (mongoose)', mongoHarness);
 });

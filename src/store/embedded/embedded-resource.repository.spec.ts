@@ -57,9 +57,20 @@ describe(EmbeddedResourceRepository.name, () => {
     expect([result.totalResults, test.mock.calls.length]).toEqual([1, 1]);
   });
 
-  it('answers $in on id from the documents themselves', async () => {
+  it('answers $in on id from the id index alone, without re-testing (an exact probe)', async () => {
     const test = jest.spyOn(Query.prototype, 'test');
-    await sut.find(T, 'User', { id: { $in: ['u001', 'u002', 'zzz'] } }, { skip: 0, limit: 10 });
+    const result = await sut.find(
+      T,
+      'User',
+      { id: { $in: ['u002', 'u001', 'zzz'] } },
+      { skip: 0, limit: 10 },
+    );
+    expect([result.resources.map((d) => d.id), test.mock.calls.length]).toEqual([['u001', 'u002'], 0]);
+  });
+
+  it('re-tests the $in candidates when another condition narrows them', async () => {
+    const test = jest.spyOn(Query.prototype, 'test');
+    await sut.find(T, 'User', { id: { $in: ['u001', 'u002', 'zzz'] }, active: true }, { skip: 0, limit: 10 });
     expect(test.mock.calls.length).toBe(2);
   });
 

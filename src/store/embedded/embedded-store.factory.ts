@@ -1,11 +1,12 @@
 import { StoreAdapters } from '../store-query.util';
+import { EmbeddedJournalRepository } from './embedded-journal.repository';
 import { EmbeddedMembershipRepository } from './embedded-membership.repository';
 import { EmbeddedResourceRepository } from './embedded-resource.repository';
 import { EmbeddedStoreHealth } from './embedded-store.health';
 import { EmbeddedTenantRepository } from './embedded-tenant.repository';
 import { EmbeddedStore, EmbeddedStoreOptions } from './embedded.store';
 
-/** Opens the embedded store in `dataDir` (loading everything into memory) and returns its four adapters. */
+/** Opens the embedded store in `dataDir` (loading everything into memory) and returns its adapters. */
 export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions = {}): StoreAdapters {
   const store = EmbeddedStore.open(dataDir, options);
   return {
@@ -13,5 +14,6 @@ export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions
     memberships: new EmbeddedMembershipRepository(store),
     tenants: new EmbeddedTenantRepository(store),
     health: new EmbeddedStoreHealth(store),
+    journal: new EmbeddedJournalRepository(store),
   };
 }

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TenantRecord, TokenRecord } from '../ports';
+import { OAuthClientRecord, TenantRecord, TokenRecord } from '../ports';
 import { ResourceDocument } from '../resource-document';
+import { EmbeddedJournal } from './embedded-journal';
 import { MembershipGraph } from './membership.graph';
 import { ResourceCollection } from './resource.collection';
 import { openSqlite, SqliteDatabase, SqliteOptions } from './sqlite.database';
@@ -9,7 +10,10 @@ import { openSqlite, SqliteDatabase, SqliteOptions } from './sqlite.database';
 /** The SQLite file inside DATA_DIR. */
 export const SQLITE_FILE_NAME = 'scim-stream.sqlite';
 
-export type EmbeddedStoreOptions = SqliteOptions;
+export interface EmbeddedStoreOptions extends SqliteOptions {
+  /** JOURNAL_RETENTION_DAYS: change journal entries older than this are pruned (at boot, then hourly). */
+  journalRetentionDays?: number;
+}
 
 /**
  * A value as it will read back from disk: plain JSON (undefined members dropped), detached from the caller's
@@ -42,6 +46,9 @@ function prepareStatements(db: SqliteDatabase) {
     ),
     insertToken: db.prepare<S4>('INSERT INTO tokens (id, tenant, hash, doc) VALUES (?, ?, ?, ?)'),
     updateToken: db.prepare<S2>('UPDATE tokens SET doc = ? WHERE id = ?'),
+    insertTenant: db.prepare<S2>('INSERT INTO tenants (id, doc) VALUES (?, ?)'),
+    insertOAuthClient: db.prepare<S3>('INSERT INTO oauth_clients (client_id, tenant, doc) VALUES (?, ?, ?)'),
+    updateOAuthClient: db.prepare<S2>('UPDATE oauth_clients SET doc = ? WHERE client_id = ?'),
     ping: db.prepare<[]>('SELECT 1 AS ok'),
   };
 }
@@ -56,11 +63,18 @@ export class EmbeddedStore {
   readonly tenants = new Map<string, TenantRecord>();
   readonly tokensById = new Map<string, TokenRecord>();
   readonly tokensByHash = new Map<string, TokenRecord>();
+  readonly oauthClients = new Map<string, OAuthClientRecord>();
   private readonly collections = new Map<string, Map<string, ResourceCollection>>();
   private readonly graphs = new Map<string, MembershipGraph>();
+  /** The change journal (sequence numbers and entries), written in the same transactions as the data. */
+  readonly journal: EmbeddedJournal;
 
-  private constructor(readonly db: SqliteDatabase) {
+  private constructor(
+    readonly db: SqliteDatabase,
+    options: EmbeddedStoreOptions = {},
+  ) {
     this.statements = prepareStatements(db);
+    this.journal = new EmbeddedJournal(db, options.journalRetentionDays);
   }
 
   /** Opens `${dataDir}/scim-stream.sqlite` (creating the directory and the file if needed) and loads it. */
@@ -68,8 +82,9 @@ export class EmbeddedStore {
     mkdirSync(dataDir, { recursive: true });
     const db = openSqlite(join(dataDir, SQLITE_FILE_NAME), options);
     try {
-      const store = new EmbeddedStore(db);
+      const store = new EmbeddedStore(db, options);
       store.load();
+      store.journal.startPruning();
       return store;
     } catch (error) {
       db.close();
@@ -109,6 +124,7 @@ export class EmbeddedStore {
   }
 
   close(): void {
+    this.journal.stopPruning();
     if (this.db.open) this.db.close();
   }
 
@@ -141,6 +157,13 @@ export class EmbeddedStore {
       const token = JSON.parse(row) as TokenRecord;
       this.tokensById.set(token.id, token);
       this.tokensByHash.set(token.hash, token);
+    }
+    for (const row of this.db
+      .prepare('SELECT doc FROM oauth_clients')
+      .pluck(true)
+      .iterate() as Iterable<string>) {
+      const client = JSON.parse(row) as OAuthClientRecord;
+      this.oauthClients.set(client.clientId, client);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { equalityValues, planQuery } from './query.planner';
+import { equalityValues, isExactProbe, planQuery } from './query.planner';
 
 const INDEXED = new Set(['id', '_ci.userName', 'externalId', '_ci.emails']);
 
@@ -62,5 +62,28 @@ describe(planQuery.name, () => {
 
   it('does not look inside $nor or $not', () => {
     expect(planQuery({ $nor: [{ '_ci.userName': 'a' }], id: { $not: { $eq: 'x' } } }, INDEXED)).toEqual([]);
+  });
+});
+
+describe(isExactProbe.name, () => {
+  it.each([
+    [{ id: 'a' }],
+    [{ id: { $eq: 'a' } }],
+    [{ id: { $in: ['a', 'b'] } }],
+    [{ '_ci.emails': { $in: ['a@x'] } }],
+  ])('is exact for %j', (query) => {
+    expect(isExactProbe(query, INDEXED)).toBe(true);
+  });
+
+  it.each([
+    [{ id: { $in: ['a'], $ne: 'b' } }],
+    [{ id: 'a', active: true }],
+    [{ active: true }],
+    [{ id: { $in: ['a', 1] } }],
+    [{ id: { $regex: 'a' } }],
+    [{ $and: [{ id: 'a' }] }],
+    [{}],
+  ])('is not exact for %j', (query) => {
+    expect(isExactProbe(query, INDEXED)).toBe(false);
   });
 });

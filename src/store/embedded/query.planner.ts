@@ -76,3 +76,18 @@ function fewestValues(plans: CandidatePlan[]): CandidatePlan {
   const size = (plan: CandidatePlan) => plan.reduce((n, lookup) => n + lookup.values.length, 0);
   return plans.reduce((best, plan) => (size(plan) < size(best) ? plan : best));
 }
+
+/**
+ * Whether an index probe answers `query` exactly, so its candidates need no re-test: the query is one indexed
+ * field compared by a plain string, `$eq` or `$in` alone (the hash index holds exactly those documents).
+ * Re-testing `{id: {$in: [10,000 ids]}}` with mingo costs O(ids) per candidate, i.e. quadratic; a group read
+ * that resolves 10,000 member names would take tens of seconds.
+ */
+export function isExactProbe(query: QueryDocument, indexedFields: ReadonlySet<string>): boolean {
+  const keys = Object.keys(query);
+  if (keys.length !== 1 || !indexedFields.has(keys[0])) return false;
+  const condition = query[keys[0]];
+  if (typeof condition === 'string') return true;
+  if (!isOperatorObject(condition) || Object.keys(condition).length !== 1) return false;
+  return equalityValues(condition) !== null;
+}

@@ -54,6 +54,9 @@ describe(openSqlite.name, () => {
         'tokens',
         'schema_version',
         'memberships_by_member',
+        'journal',
+        'journal_counters',
+        'journal_by_time',
       ]),
     );
   });

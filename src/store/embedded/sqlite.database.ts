@@ -45,6 +45,31 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX tokens_by_tenant ON tokens (tenant);
   `,
+  // 2: OAuth clients of the admin API (client id unique across tenants; secrets inside the doc, as hashes).
+  `
+  CREATE TABLE oauth_clients (
+    client_id TEXT PRIMARY KEY,
+    tenant    TEXT NOT NULL,
+    doc       TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX oauth_clients_by_tenant ON oauth_clients (tenant);
+  `,
+  // 3: the change journal. journal_counters keeps each tenant's last sequence number, so that numbering goes
+  // on without reuse even after retention has pruned every entry of a tenant.
+  `
+  CREATE TABLE journal (
+    tenant TEXT    NOT NULL,
+    seq    INTEGER NOT NULL,
+    time   TEXT    NOT NULL,
+    doc    TEXT    NOT NULL,
+    PRIMARY KEY (tenant, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX journal_by_time ON journal (time);
+  CREATE TABLE journal_counters (
+    tenant   TEXT PRIMARY KEY,
+    last_seq INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code expects: a database written by a newer release is refused. */

@@ -1,9 +1,31 @@
-import { Collection, Connection } from 'mongoose';
-import { FindOptions, FindResult, QueryDocument, ResourceRepository } from '../ports';
+import { Collection, Connection, mongo } from 'mongoose';
+import {
+  CommitResult,
+  FindOptions,
+  FindResult,
+  MembershipChange,
+  QueryDocument,
+  ResourceRepository,
+  WriteUnit,
+} from '../ports';
 import { ResourceDocument } from '../resource-document';
 import { assertDocumentTenant, normalizePage } from '../store-query.util';
+import { writeJournalEntries } from './mongo-journal.repository';
 import { findPipeline, scopedFilter } from './mongo-query.builder';
 import { fromStored, isDuplicateKeyError, resourceDuplicateKeyError, toStored } from './mongo.mapping';
+
+/**
+ * A duplicate key on a membership or journal counter inside a transaction: two first-time upserts raced.
+ * The transaction is aborted and the whole unit retried (the record exists by then).
+ */
+class UpsertRace extends Error {}
+
+/** How often a unit is retried after an UpsertRace (the driver itself retries transient errors). */
+const MAX_UPSERT_RACE_RETRIES = 3;
+
+function notApplied(): CommitResult {
+  return { applied: false, journalSeqs: [] };
+}
 
 /** Thin: maps documents and runs the engine's query documents; uniqueness is the unique indexes' job. */
 export class MongoResourceRepository extends ResourceRepository {
@@ -11,18 +33,126 @@ export class MongoResourceRepository extends ResourceRepository {
     private readonly connection: Connection,
     private readonly resources: Collection,
     private readonly memberships: Collection,
+    private readonly journal: Collection,
+    private readonly journalCounters: Collection,
   ) {
     super();
   }
 
-  async insert(tenantId: string, doc: ResourceDocument): Promise<void> {
-    assertDocumentTenant(tenantId, doc);
+  /**
+   * One transaction for the document, its memberships and its journal entries (a replica set is required).
+   * A lone insert or replace without journal is a single-document write, atomic without a transaction.
+   */
+  async commit(tenantId: string, unit: WriteUnit): Promise<CommitResult> {
+    const changes = [unit.insert, unit.replace, unit.delete].filter((c) => c !== undefined);
+    if (changes.length > 1) throw new Error('A write unit changes at most one document');
+    if (unit.insert) assertDocumentTenant(tenantId, unit.insert);
+    if (unit.replace) assertDocumentTenant(tenantId, unit.replace.doc);
+    const doc = unit.insert ?? unit.replace?.doc;
     try {
-      await this.resources.insertOne(toStored(doc));
+      if (unit.journal.length === 0 && !unit.memberships && !unit.delete) {
+        return await this.writeDocument(tenantId, unit);
+      }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.connection.transaction((session) => this.writeUnit(tenantId, unit, session));
+        } catch (error) {
+          if (!(error instanceof UpsertRace) || attempt >= MAX_UPSERT_RACE_RETRIES) throw error;
+        }
+      }
     } catch (error) {
-      if (isDuplicateKeyError(error)) throw resourceDuplicateKeyError(error, doc);
+      if (doc && isDuplicateKeyError(error)) throw resourceDuplicateKeyError(error, doc);
       throw error;
     }
+  }
+
+  private async writeDocument(
+    tenantId: string,
+    unit: WriteUnit,
+    session?: mongo.ClientSession,
+  ): Promise<CommitResult> {
+    if (unit.insert) {
+      await this.resources.insertOne(toStored(unit.insert), { session });
+    } else if (unit.replace) {
+      const { doc, expectedRev } = unit.replace;
+      const result = await this.resources.replaceOne(
+        { _tenant: tenantId, _type: doc._type, id: doc.id, _rev: expectedRev },
+        toStored(doc),
+        { session },
+      );
+      if (result.matchedCount !== 1) return notApplied();
+    } else if (unit.delete) {
+      const { resourceType, id, expectedRev } = unit.delete;
+      const filter: Record<string, unknown> = { _tenant: tenantId, _type: resourceType, id };
+      if (expectedRev !== undefined) filter._rev = expectedRev;
+      const { deletedCount } = await this.resources.deleteOne(filter, { session });
+      if (deletedCount === 0) return notApplied();
+      await this.memberships.deleteMany({ _tenant: tenantId, groupId: id }, { session });
+      await this.memberships.deleteMany({ _tenant: tenantId, memberId: id }, { session });
+    }
+    return { applied: true, journalSeqs: [] };
+  }
+
+  /** Inside the transaction: document first (a failed CAS writes nothing), then memberships, then journal. */
+  private async writeUnit(
+    tenantId: string,
+    unit: WriteUnit,
+    session: mongo.ClientSession,
+  ): Promise<CommitResult> {
+    const written = await this.writeDocument(tenantId, unit, session);
+    if (!written.applied) return written;
+    if (unit.memberships) await this.writeMemberships(tenantId, unit.memberships, session);
+    try {
+      const journalSeqs = await writeJournalEntries(
+        this.journal,
+        this.journalCounters,
+        tenantId,
+        unit.journal,
+        session,
+      );
+      return { applied: true, journalSeqs };
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new UpsertRace('journal counter created concurrently');
+      throw error;
+    }
+  }
+
+  private async writeMemberships(
+    tenantId: string,
+    change: MembershipChange,
+    session: mongo.ClientSession,
+  ): Promise<void> {
+    const { groupId } = change;
+    if (change.removeAll) await this.memberships.deleteMany({ _tenant: tenantId, groupId }, { session });
+    const remove = [...new Set(change.remove ?? [])];
+    if (remove.length > 0) {
+      await this.memberships.deleteMany(
+        { _tenant: tenantId, groupId, memberId: { $in: remove } },
+        { session },
+      );
+    }
+    const seen = new Set<string>();
+    const add = (change.add ?? []).filter((m) => !seen.has(m.memberId) && (seen.add(m.memberId), true));
+    if (add.length === 0) return;
+    try {
+      await this.memberships.bulkWrite(
+        add.map((m) => ({
+          updateOne: {
+            filter: { _tenant: tenantId, groupId, memberId: m.memberId },
+            update: { $setOnInsert: { memberType: m.memberType } },
+            upsert: true,
+          },
+        })),
+        { session, ordered: true },
+      );
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new UpsertRace('membership created concurrently');
+      throw error;
+    }
+  }
+
+  async insert(tenantId: string, doc: ResourceDocument): Promise<void> {
+    await this.commit(tenantId, { insert: doc, journal: [] });
   }
 
   async findById(tenantId: string, resourceType: string, id: string): Promise<ResourceDocument | null> {
@@ -35,31 +165,12 @@ export class MongoResourceRepository extends ResourceRepository {
 
   /** Compare-and-swap: the filter matches only while `_rev` is still the one the caller read. */
   async replace(tenantId: string, doc: ResourceDocument, expectedRev: number): Promise<boolean> {
-    assertDocumentTenant(tenantId, doc);
-    try {
-      const result = await this.resources.replaceOne(
-        { _tenant: tenantId, _type: doc._type, id: doc.id, _rev: expectedRev },
-        toStored(doc),
-      );
-      return result.matchedCount === 1;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) throw resourceDuplicateKeyError(error, doc);
-      throw error;
-    }
+    return (await this.commit(tenantId, { replace: { doc, expectedRev }, journal: [] })).applied;
   }
 
   /** The document and its memberships go together (a replica set is required for the transaction). */
   async delete(tenantId: string, resourceType: string, id: string): Promise<boolean> {
-    return this.connection.transaction(async (session) => {
-      const { deletedCount } = await this.resources.deleteOne(
-        { _tenant: tenantId, _type: resourceType, id },
-        { session },
-      );
-      if (deletedCount === 0) return false;
-      await this.memberships.deleteMany({ _tenant: tenantId, groupId: id }, { session });
-      await this.memberships.deleteMany({ _tenant: tenantId, memberId: id }, { session });
-      return true;
-    });
+    return (await this.commit(tenantId, { delete: { resourceType, id }, journal: [] })).applied;
   }
 
   async find(

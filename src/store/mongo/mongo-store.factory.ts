@@ -1,39 +1,73 @@
-import mongoose, { Connection, Model, Schema } from 'mongoose';
+import mongoose, { Collection, Connection, Model, Schema } from 'mongoose';
+import { OAuthClientRecord } from '../ports';
+import { DEFAULT_JOURNAL_RETENTION_DAYS } from '../journal-retention';
 import { StoreAdapters } from '../store-query.util';
+import { ensureJournalRetention, MongoJournalRepository } from './mongo-journal.repository';
 import { MongoMembershipRepository } from './mongo-membership.repository';
 import { MongoResourceRepository } from './mongo-resource.repository';
 import { MongoStoreHealth } from './mongo-store.health';
 import { MongoTenantRepository } from './mongo-tenant.repository';
-import { membershipSchema, resourceSchema, tenantSchema, tokenSchema } from './mongo.schemas';
+import {
+  journalCounterSchema,
+  journalSchema,
+  membershipSchema,
+  oauthClientSchema,
+  resourceSchema,
+  tenantSchema,
+  tokenSchema,
+} from './mongo.schemas';
 
 function modelOf(connection: Connection, name: string, schema: () => Schema): Model<any> {
   return connection.models[name] ?? connection.model(name, schema());
+}
+
+export interface MongoStoreOptions {
+  /** JOURNAL_RETENTION_DAYS (default 30): the journal's TTL index expires entries older than this. */
+  journalRetentionDays?: number;
 }
 
 /**
  * Binds the ports to an open mongoose connection: compiles the models, creates their collections and the
  * indexes declared in mongo.schemas.ts (a no-op when they exist), then returns the adapters.
  */
-export async function createMongoStore(connection: Connection): Promise<StoreAdapters> {
+export async function createMongoStore(
+  connection: Connection,
+  options: MongoStoreOptions = {},
+): Promise<StoreAdapters> {
   const models = {
     resources: modelOf(connection, 'ScimResource', resourceSchema),
     memberships: modelOf(connection, 'ScimMembership', membershipSchema),
     tenants: modelOf(connection, 'ScimTenant', tenantSchema),
     tokens: modelOf(connection, 'ScimToken', tokenSchema),
+    oauthClients: modelOf(connection, 'ScimOAuthClient', oauthClientSchema),
+    journal: modelOf(connection, 'ScimJournalEntry', journalSchema),
+    journalCounters: modelOf(connection, 'ScimJournalCounter', journalCounterSchema),
   };
   for (const model of Object.values(models)) {
     await model.init();
     await model.createIndexes();
   }
+  await ensureJournalRetention(
+    connection.db!,
+    models.journal.collection,
+    options.journalRetentionDays ?? DEFAULT_JOURNAL_RETENTION_DAYS,
+  );
   return {
     resources: new MongoResourceRepository(
       connection,
       models.resources.collection,
       models.memberships.collection,
+      models.journal.collection,
+      models.journalCounters.collection,
     ),
     memberships: new MongoMembershipRepository(models.memberships.collection),
-    tenants: new MongoTenantRepository(models.tenants.collection, models.tokens.collection),
+    tenants: new MongoTenantRepository(
+      models.tenants.collection,
+      models.tokens.collection,
+      models.oauthClients.collection as unknown as Collection<OAuthClientRecord>,
+    ),
     health: new MongoStoreHealth(connection),
+    journal: new MongoJournalRepository(models.journal.collection),
   };
 }
 
@@ -41,10 +75,10 @@ export async function createMongoStore(connection: Connection): Promise<StoreAda
  * Connects to MONGODB_URI and binds the ports. The initial connect waits for a server for up to
  * serverSelectionTimeoutMS (mongoose default 30 s), which covers a replica set that starts with the app.
  */
-export async function openMongoStore(uri: string): Promise<StoreAdapters> {
+export async function openMongoStore(uri: string, options: MongoStoreOptions = {}): Promise<StoreAdapters> {
   const connection = await mongoose.createConnection(uri).asPromise();
   try {
-    return await createMongoStore(connection);
+    return await createMongoStore(connection, options);
   } catch (error) {
     await connection.close();
     throw error;

@@ -1,4 +1,4 @@
-import { membershipSchema, resourceSchema, tokenSchema } from './mongo.schemas';
+import { membershipSchema, oauthClientSchema, resourceSchema, tokenSchema } from './mongo.schemas';
 
 type Index = [Record<string, unknown>, Record<string, unknown>];
 const find = (indexes: Index[], name: string) => indexes.find(([, options]) => options.name === name);
@@ -64,5 +64,15 @@ describe(tokenSchema.name, () => {
   it('makes token hashes unique', () => {
     const indexes = tokenSchema().indexes() as Index[];
     expect(find(indexes, 'hash_unique')).toEqual([{ hash: 1 }, expect.objectContaining({ unique: true })]);
+  });
+});
+
+describe(oauthClientSchema.name, () => {
+  it('makes client ids unique across tenants, as the token endpoint looks them up without a tenant', () => {
+    const indexes = oauthClientSchema().indexes() as Index[];
+    expect(find(indexes, 'clientId_unique')).toEqual([
+      { clientId: 1 },
+      expect.objectContaining({ unique: true }),
+    ]);
   });
 });

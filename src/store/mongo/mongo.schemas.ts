@@ -6,6 +6,9 @@ export const COLLECTIONS = {
   memberships: 'memberships',
   tenants: 'tenants',
   tokens: 'tokens',
+  oauthClients: 'oauth_clients',
+  journal: 'journal',
+  journalCounters: 'journal_counters',
 } as const;
 
 /**
@@ -74,6 +77,20 @@ export const TOKEN_INDEXES: readonly IndexDefinition[] = [
   { fields: { tenantId: 1, createdAt: 1 }, options: { name: 'tenant_createdAt' } },
 ];
 
+export const OAUTH_CLIENT_INDEXES: readonly IndexDefinition[] = [
+  { fields: { clientId: 1 }, options: { name: 'clientId_unique', unique: true } },
+  { fields: { tenantId: 1, createdAt: 1 }, options: { name: 'tenant_createdAt' } },
+];
+
+/**
+ * The change journal: one entry per (tenant, seq). Retention is a TTL index on `time` whose period comes from
+ * the configuration, so it is created by ensureJournalRetention (mongo-journal.repository.ts), not here.
+ * `journal_counters` holds one document per tenant (`_id` = tenant id) and needs no index of its own.
+ */
+export const JOURNAL_INDEXES: readonly IndexDefinition[] = [
+  { fields: { tenantId: 1, seq: 1 }, options: { name: 'tenant_seq_unique', unique: true } },
+];
+
 function schemaWith(collection: string, indexes: readonly IndexDefinition[]): Schema {
   const schema = new Schema({}, { ...FREE_FORM, collection });
   for (const { fields, options } of indexes) schema.index(fields, options);
@@ -94,4 +111,19 @@ export function tenantSchema(): Schema {
 
 export function tokenSchema(): Schema {
   return schemaWith(COLLECTIONS.tokens, TOKEN_INDEXES);
+}
+
+export function oauthClientSchema(): Schema {
+  return schemaWith(COLLECTIONS.oauthClients, OAUTH_CLIENT_INDEXES);
+}
+
+export function journalSchema(): Schema {
+  return schemaWith(COLLECTIONS.journal, JOURNAL_INDEXES);
+}
+
+export function journalCounterSchema(): Schema {
+  // `_id` is the tenant id (a string), not an ObjectId.
+  const schema = schemaWith(COLLECTIONS.journalCounters, []);
+  schema.add({ _id: String });
+  return schema;
 }

@@ -1,0 +1,13 @@
+import { JournalEntry, JournalRepository } from '../ports';
+import { EmbeddedStore } from './embedded.store';
+
+/** Reads the journal straight from SQLite (primary key range scan on (tenant, seq)). */
+export class EmbeddedJournalRepository extends JournalRepository {
+  constructor(private readonly store: EmbeddedStore) {
+    super();
+  }
+
+  async read(tenantId: string, sinceSeq: number, limit: number): Promise<JournalEntry[]> {
+    return this.store.journal.read(tenantId, sinceSeq, limit);
+  }
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JournalEntryInput } from '../ports';
+import { EmbeddedJournal } from './embedded-journal';
+import { openSqlite, SqliteDatabase } from './sqlite.database';
+
+const DAY = 24 * 60 * 60 * 1000;
+const NOW = Date.parse('2024-06-30T00:00:00.000Z');
+
+function input(resourceId: string, time: number): JournalEntryInput {
+  return {
+    time: new Date(time).toISOString(),
+    actor: { credentialId: 'c', label: 'l' },
+    operation: 'create',
+    resourceType: 'User',
+    resourceId,
+    changedAttributes: [],
+  };
+}
+
+describe(EmbeddedJournal.name, () => {
+  let dir: string;
+  let db: SqliteDatabase;
+  let sut: EmbeddedJournal;
+
+  /** stage + publish in one transaction, as the resource repository does. */
+  function write(tenant: string, ...entries: JournalEntryInput[]): number[] {
+    const staged = db.transaction(() => sut.stage(tenant, entries))();
+    staged.publish();
+    return staged.seqs;
+  }
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'scim-journal-'));
+    db = openSqlite(join(dir, 'db.sqlite'));
+    sut = new EmbeddedJournal(db, 30);
+  });
+
+  afterEach(() => {
+    sut.stopPruning();
+    if (db.open) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('does not advance the tenant’s number when the transaction rolls back', () => {
+    write('t', input('a', NOW));
+    expect(() =>
+      db.transaction(() => {
+        sut.stage('t', [input('b', NOW)]);
+        throw new Error('the document write failed');
+      })(),
+    ).toThrow('the document write failed');
+    expect([sut.lastSeqOf('t'), write('t', input('c', NOW))]).toEqual([1, [2]]);
+  });
+
+  it('deletes the entries older than the retention period and keeps the others', () => {
+    write('t', input('old', NOW - 31 * DAY), input('recent', NOW - 29 * DAY));
+    expect(sut.prune(NOW)).toBe(1);
+    expect(sut.read('t', 0, 10).map((e) => e.resourceId)).toEqual(['recent']);
+  });
+
+  it('never reuses numbers, even when every entry of a tenant was pruned and the store reopened', () => {
+    write('t', input('a', NOW - 40 * DAY), input('b', NOW - 40 * DAY));
+    sut.prune(NOW);
+    db.close();
+    db = openSqlite(join(dir, 'db.sqlite'));
+    sut = new EmbeddedJournal(db, 30);
+    expect(write('t', input('c', NOW))).toEqual([3]);
+  });
+
+  it('prunes at once when pruning starts', () => {
+    write('t', input('ancient', Date.now() - 365 * DAY));
+    sut.startPruning();
+    expect(sut.read('t', 0, 10)).toEqual([]);
+  });
+
+  it('refuses a retention below one day', () => {
+    expect(() => new EmbeddedJournal(db, 0)).toThrow(/retention/);
+  });
+});

@@ -1,0 +1,110 @@
+import { DEFAULT_JOURNAL_RETENTION_DAYS, journalRetentionCutoff } from '../journal-retention';
+import { JournalEntry, JournalEntryInput } from '../ports';
+import { SqliteDatabase } from './sqlite.database';
+
+/** How often the embedded store prunes expired entries while it runs (besides once at boot). */
+export const JOURNAL_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+type JournalRow = [tenant: string, seq: number, time: string, doc: string];
+
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    insert: db.prepare<JournalRow>('INSERT INTO journal (tenant, seq, time, doc) VALUES (?, ?, ?, ?)'),
+    setCounter: db.prepare<[string, number]>(
+      'INSERT INTO journal_counters (tenant, last_seq) VALUES (?, ?) ' +
+        'ON CONFLICT (tenant) DO UPDATE SET last_seq = excluded.last_seq',
+    ),
+    read: db
+      .prepare<[string, number, number]>(
+        'SELECT doc FROM journal WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?',
+      )
+      .pluck(true),
+    prune: db.prepare<[string]>('DELETE FROM journal WHERE time < ?'),
+  };
+}
+
+/** Entries staged inside a transaction: `publish()` once the transaction has committed. */
+export interface StagedJournal {
+  seqs: number[];
+  publish(): void;
+}
+
+/**
+ * The change journal of the embedded store, in SQLite (table `journal`, PK (tenant, seq)).
+ *
+ * Sequence numbers: the last one of each tenant is kept in memory (loaded from `journal_counters` at boot)
+ * and in `journal_counters`, written in the same transaction as the entries. `stage()` numbers entries from
+ * the in-memory value without changing it; the caller publishes the new value only after its transaction
+ * committed, so a rolled-back write leaves no gap. Node runs one callback at a time and better-sqlite3 is
+ * synchronous, so no other write can interleave between stage() and publish().
+ *
+ * Retention: entries whose time is older than `retentionDays` are deleted at boot and every hour. The
+ * counters are never pruned, so numbers are never reused.
+ */
+export class EmbeddedJournal {
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly lastSeq = new Map<string, number>();
+  private pruneTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    readonly retentionDays: number = DEFAULT_JOURNAL_RETENTION_DAYS,
+  ) {
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+      throw new Error(`journal retention must be a whole number of days >= 1 (got ${retentionDays})`);
+    }
+    this.statements = prepareStatements(db);
+    const counters = db.prepare('SELECT tenant, last_seq FROM journal_counters').raw(true);
+    for (const [tenant, lastSeq] of counters.iterate() as Iterable<[string, number]>) {
+      this.lastSeq.set(tenant, lastSeq);
+    }
+  }
+
+  /** The last sequence number committed for the tenant (0 when it has none). */
+  lastSeqOf(tenantId: string): number {
+    return this.lastSeq.get(tenantId) ?? 0;
+  }
+
+  /** Writes the entries with the tenant's next numbers. Must run inside the caller's SQLite transaction. */
+  stage(tenantId: string, entries: readonly JournalEntryInput[]): StagedJournal {
+    if (entries.length === 0) return { seqs: [], publish: () => undefined };
+    const first = this.lastSeqOf(tenantId) + 1;
+    const seqs = entries.map((_, i) => first + i);
+    entries.forEach((input, i) => {
+      const entry: JournalEntry = { ...input, tenantId, seq: seqs[i] };
+      this.statements.insert.run(tenantId, seqs[i], input.time, JSON.stringify(entry));
+    });
+    const last = seqs[seqs.length - 1];
+    this.statements.setCounter.run(tenantId, last);
+    return { seqs, publish: () => this.lastSeq.set(tenantId, last) };
+  }
+
+  read(tenantId: string, sinceSeq: number, limit: number): JournalEntry[] {
+    const since = Number.isFinite(sinceSeq) ? Math.max(0, Math.floor(sinceSeq)) : 0;
+    const count = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
+    if (count === 0) return [];
+    return (this.statements.read.all(tenantId, since, count) as string[]).map(
+      (json) => JSON.parse(json) as JournalEntry,
+    );
+  }
+
+  /** Deletes the entries older than the retention period; returns how many. */
+  prune(now: number = Date.now()): number {
+    return this.statements.prune.run(journalRetentionCutoff(this.retentionDays, now)).changes;
+  }
+
+  /** Prunes now and then every `intervalMs` (the timer does not keep the process alive). */
+  startPruning(intervalMs: number = JOURNAL_PRUNE_INTERVAL_MS): void {
+    this.prune();
+    this.stopPruning();
+    this.pruneTimer = setInterval(() => {
+      if (this.db.open) this.prune();
+    }, intervalMs);
+    this.pruneTimer.unref();
+  }
+
+  stopPruning(): void {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = undefined;
+  }
+}
