@@ -1,0 +1,118 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+export const SERVER_ENTRY = resolve(__dirname, '..', 'dist', 'main.js');
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  /** Spawn → first 200 from GET /health/ready, in milliseconds. */
+  bootMs: number;
+  /** What the server wrote to stderr (warnings, fatal errors). */
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+export interface MemorySample {
+  /** Resident set size now, MiB (VmRSS). */
+  rssMiB: number;
+  /** Peak resident set size so far, MiB (VmHWM). */
+  peakRssMiB: number;
+}
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** VmRSS and VmHWM of a process, from /proc (Linux only). */
+export function memoryOf(pid: number): MemorySample {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
+}
+
+/**
+ * Starts the built server (`node dist/main.js`) on `dataDir` and waits for readiness. Request logs stay on
+ * (LOG_LEVEL=info, as in production) but go to /dev/null, so that nobody pays for reading them but the server.
+ */
+export async function startServer(
+  dataDir: string,
+  token: string,
+  options: { timeoutMs?: number; nodeArgs?: string[] } = {},
+): Promise<BenchServer> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  // A concurrent `nest build` empties dist/ for a few seconds: wait for it rather than fail.
+  for (let waited = 0; !existsSync(SERVER_ENTRY); waited += 500) {
+    if (waited >= 60_000) throw new Error(`${SERVER_ENTRY} is missing: run \`npm run build\` first`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.MONGODB_URI;
+  Object.assign(env, {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SCIM_TOKEN: token,
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'production',
+    // The per-credential rate limit (200 req/s by default) would measure itself, not the server.
+    RATE_LIMIT_PER_SECOND: '0',
+  });
+  const started = process.hrtime.bigint();
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let exited = false;
+  const exit = new Promise<void>((done) =>
+    child.once('exit', () => {
+      exited = true;
+      done();
+    }),
+  );
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`server exited before becoming ready:\n${stderr}`);
+    try {
+      if ((await fetch(`${url}/health/ready`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server not ready after ${timeoutMs} ms:\n${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const bootMs = Number(process.hrtime.bigint() - started) / 1e6;
+
+  return {
+    url,
+    pid: child.pid!,
+    bootMs,
+    stderr: () => stderr,
+    async stop() {
+      if (!exited) child.kill('SIGTERM');
+      const timer = setTimeout(() => !exited && child.kill('SIGKILL'), 15_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
