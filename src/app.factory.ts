@@ -2,15 +2,17 @@ import type { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { registerFormBodyParser } from './auth/oauth/form-body.parser';
 import { AppConfig } from './config/app-config';
 import { AppConfigValues, loadConfig } from './config/load-config';
 import { registerJsonBodyParsers } from './http/body-parsers';
 import { NestPinoLogger } from './http/nest-pino.logger';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
 import { LogSink, loggerOptions, RequestLogController } from './http/request-logging';
+import { registerSecurityHeaders } from './http/security-headers';
 import { routeTemplate } from './http/route-template';
 import { HttpMetricsService } from './metrics/http-metrics.service';
-import { setupSwagger } from './swagger.setup';
+import { DOCS_JSON_PATH, DOCS_PATH, setupSwagger } from './swagger.setup';
 
 export interface CreateAppOptions {
   /** Extra modules (tests register a controller that throws, or reads the principal). */
@@ -21,7 +23,8 @@ export interface CreateAppOptions {
 
 /**
  * Builds and initialises the application (not listening): Fastify with the configured body limit and pino
- * logger, JSON body parsers for application/scim+json and application/json, request ids, metrics,
+ * logger, JSON body parsers for application/scim+json and application/json (and form bodies for the OAuth token
+ * endpoint), request ids, security headers (src/http/security-headers.ts), metrics,
  * Swagger, and the Nest modules. `config` is a loaded AppConfig or overrides of the environment's values.
  */
 export async function createApp(
@@ -40,10 +43,12 @@ export async function createApp(
   });
   const fastify = adapter.getInstance();
   registerJsonBodyParsers(fastify);
+  registerFormBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  await registerSecurityHeaders(fastify, [`/${DOCS_PATH}`, `/${DOCS_JSON_PATH}`]);
 
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config: appConfig, imports: options.imports }),

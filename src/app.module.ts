@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BulkModule } from './bulk/bulk.module';
 import { DiscoveryModule } from './discovery/discovery.module';
@@ -18,10 +19,14 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
+import { JournalModule } from './journal/journal.module';
 import { ScimEnvelopeInterceptor } from './http/scim-envelope.interceptor';
 import { ScimExceptionFilter } from './http/scim-exception.filter';
 import { MetricsModule } from './metrics/metrics.module';
 import { StoreModule } from './store/store.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { TenantThrottlerGuard } from './throttling/tenant-throttler.guard';
+import { ThrottlingModule } from './throttling/throttling.module';
 
 export interface AppModuleOptions {
   /** The validated configuration (ConfigModule provides it as AppConfig). */
@@ -32,24 +37,30 @@ export interface AppModuleOptions {
 
 /**
  * Wires the application (architecture §2). Request path: BearerAuthGuard (global, @Public() skips it) →
- * controller → ScimEnvelopeInterceptor; every error → ScimExceptionFilter.
+ * TenantThrottlerGuard (rate limit per credential) → controller → ScimEnvelopeInterceptor; every error → ScimExceptionFilter.
  */
 @Module({
   imports: [
+    AdminModule,
     AuthModule,
     BulkModule,
     DiscoveryModule,
     GroupsModule,
     HealthModule,
+    JournalModule,
     MetricsModule,
     ResourcesModule,
     SearchModule,
     StoreModule.forRoot(),
+    TenantsModule,
+    ThrottlingModule,
     UsersModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ScimExceptionFilter },
     { provide: APP_GUARD, useClass: BearerAuthGuard },
+    // Global guards run in registration order: the throttler needs the principal the auth guard attaches.
+    { provide: APP_GUARD, useClass: TenantThrottlerGuard },
     { provide: APP_INTERCEPTOR, useClass: ScimEnvelopeInterceptor },
   ],
 })

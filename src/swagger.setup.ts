@@ -20,6 +20,14 @@ export function setupSwagger(app: INestApplication): void {
         scheme: 'bearer',
         description: 'The tenant token (SCIM_TOKEN or a generated one)',
       })
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'ADMIN_TOKEN, for the admin API under /admin only (tenant tokens are refused there)',
+        },
+        'admin',
+      )
       .addSecurityRequirements('bearer')
       .build(),
   );

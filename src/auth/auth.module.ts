@@ -4,27 +4,31 @@ import { BearerAuthGuard } from './bearer-auth.guard';
 import { BearerStrategy } from './bearer.strategy';
 import { CredentialResolver } from './credential.resolver';
 import { CREDENTIAL_VERIFIERS } from './credential-verifier';
+import { JwtCredentialVerifier } from './oauth/jwt-credential.verifier';
+import { OAuthModule } from './oauth/oauth.module';
 import { StaticTokenVerifier } from './static-token.verifier';
 import { TokenBootstrapService } from './token-bootstrap.service';
 
 /**
  * Bearer authentication. The guard itself is registered as APP_GUARD in AppModule; this module supplies the
- * passport strategy, the credential resolution chain and the boot-time token provisioning.
+ * passport strategy, the credential resolution chain, the boot-time token provisioning and (OAuthModule) the
+ * OAuth 2.0 client-credentials token endpoint.
  * Repositories come from the global StoreModule.
  */
 @Module({
   exports: [BearerAuthGuard, CredentialResolver],
-  imports: [PassportModule.register({ session: false })],
+  imports: [OAuthModule, PassportModule.register({ session: false })],
   providers: [
     BearerAuthGuard,
     BearerStrategy,
     CredentialResolver,
     StaticTokenVerifier,
     TokenBootstrapService,
-    // Add further verifiers (e.g. an OAuth JWT verifier) here, in order of precedence.
+    // In order of precedence: static tokens first (an operator-chosen SCIM_TOKEN may look like a JWT), then
+    // the OAuth access tokens of POST /oauth2/token.
     {
       provide: CREDENTIAL_VERIFIERS,
-      inject: [StaticTokenVerifier],
+      inject: [StaticTokenVerifier, JwtCredentialVerifier],
       useFactory: (...verifiers: unknown[]) => verifiers,
     },
   ],

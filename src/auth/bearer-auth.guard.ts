@@ -1,18 +1,26 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { IS_ADMIN_ROUTE_KEY } from '../http/admin-route.decorator';
 import { IS_PUBLIC_KEY } from '../http/public.decorator';
 import { ScimError } from '../scim/errors';
+import { AuthFailureLimiter } from '../throttling/auth-failure.limiter';
 import { BEARER_STRATEGY } from './bearer.strategy';
 import type { Principal } from './principal';
 
 /**
- * The global guard (architecture §5): every route needs a valid bearer token unless marked @Public().
- * Failures are SCIM 401s with `WWW-Authenticate: Bearer realm="scim"` (RFC 7644 §2, RFC 6750 §3).
+ * The global guard (architecture §5): every route needs a valid bearer token unless marked @Public() or
+ * as an admin route (those have their own guard, src/admin/admin.guard.ts).
+ * Failures are SCIM 401s with `WWW-Authenticate: Bearer realm="scim"` (RFC 7644 §2, RFC 6750 §3); they are
+ * logged and counted per client address, which gets 429 after too many (AuthFailureLimiter).
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authFailures: AuthFailureLimiter,
+  ) {
     super();
   }
 
@@ -22,7 +30,27 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
       context.getClass(),
     ]);
     if (isPublic) return true;
-    return super.canActivate(context) as Promise<boolean>;
+    // Admin routes answer to ADMIN_TOKEN only (their AdminGuard); a SCIM credential must not open them.
+    const isAdminRoute = this.reflector.getAllAndOverride<boolean | undefined>(IS_ADMIN_ROUTE_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isAdminRoute) return true;
+    return this.authenticate(context);
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    await this.authFailures.assertNotBlocked(request);
+    try {
+      return (await super.canActivate(context)) as boolean;
+    } catch (error) {
+      if (error instanceof ScimError && error.status === 401) {
+        const reason = request.headers.authorization === undefined ? 'no credentials' : 'invalid credentials';
+        await this.authFailures.recordFailure(request, reason);
+      }
+      throw error;
+    }
   }
 
   override handleRequest<T = Principal>(

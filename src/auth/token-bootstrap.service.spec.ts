@@ -31,6 +31,19 @@ class InMemoryTenants extends TenantRepository {
     if (token) token.revoked = true;
     return token !== undefined;
   }
+  // Not used by the bootstrap.
+  insertTenant = notUsed;
+  expireToken = notUsed;
+  insertOAuthClient = notUsed;
+  findOAuthClient = notUsed;
+  listOAuthClients = notUsed;
+  addOAuthClientSecret = notUsed;
+  removeOAuthClientSecret = notUsed;
+  revokeOAuthClient = notUsed;
+}
+
+async function notUsed(): Promise<never> {
+  throw new Error('not used by TokenBootstrapService');
 }
 
 const ENV_TOKEN = 'env-token-0123456789abcdef';

@@ -25,6 +25,22 @@ export abstract class AppConfig {
   abstract readonly filterMaxDepth: number;
   /** STRICT_EXTENSIONS (false): refuse attributes of undeclared schema extensions with 400 invalidPath. */
   abstract readonly strictExtensions: boolean;
+  /** JOURNAL_RETENTION_DAYS (30): change-journal entries older than this are deleted (both stores). */
+  abstract readonly journalRetentionDays: number;
+  /** PATCH_MAX_VALUES_PER_OPERATION (10000): values in one PATCH operation (Entra adds members by thousands). */
+  abstract readonly patchMaxValuesPerOperation: number;
+  /** ATTRIBUTE_MAX_LENGTH (65536 characters): longest string value of any attribute. */
+  abstract readonly attributeMaxLength: number;
+
+  // Throttling (src/throttling).
+  /** RATE_LIMIT_PER_SECOND (200): sustained requests per second per credential; 0 turns rate limiting off. */
+  abstract readonly rateLimitPerSecond: number;
+  /** RATE_LIMIT_BURST (400): requests a credential may send at once above the sustained rate. */
+  abstract readonly rateLimitBurst: number;
+  /** AUTH_FAILURE_LIMIT_PER_MINUTE (10): failed authentications per client address and minute; 0 = off. */
+  abstract readonly authFailureLimitPerMinute: number;
+  /** REDIS_URL: set → rate-limit counters live in Redis, shared by every replica; unset → in memory. */
+  abstract readonly redisUrl?: string;
 
   /** TCP port (PORT, default 3000). */
   abstract readonly port: number;
@@ -36,6 +52,11 @@ export abstract class AppConfig {
   abstract readonly mongodbUri?: string;
   /** SCIM_TOKEN: the bearer token of the default tenant. */
   abstract readonly scimToken?: string;
+  /**
+   * ADMIN_TOKEN: the bearer token of the admin API under /admin (tenants, credentials). Unset → the admin API
+   * answers 403 on every route. It is never a SCIM credential, and no SCIM credential opens /admin.
+   */
+  abstract readonly adminToken?: string;
   /** BASE_URL: public URL used in meta.location (…/scim/v2 is appended); derived from the request when unset. */
   abstract readonly baseUrl?: string;
   abstract readonly logLevel: LogLevel;
@@ -43,4 +64,20 @@ export abstract class AppConfig {
   abstract readonly bodyLimit: number;
   /** Directory holding default configuration files (schema extensions, …): CONFIG_DIR, default ./config. */
   abstract readonly configDir: string;
+
+  // OAuth 2.0 client credentials (RFC 6749 §4.4, src/auth/oauth): clients come from
+  // <CONFIG_DIR>/oauth-clients.json and OAUTH_CLIENTS.
+  /** OAUTH_ISSUER ("scim-stream"): `iss` of the access tokens issued by POST /oauth2/token. */
+  abstract readonly oauthIssuer: string;
+  /** OAUTH_AUDIENCE ("scim-stream"): `aud` of the access tokens; the guard accepts no other audience. */
+  abstract readonly oauthAudience: string;
+  /** OAUTH_TOKEN_TTL_SECONDS (3600): access-token lifetime, 1 to 6 hours (what Entra's validator checks). */
+  abstract readonly oauthTokenTtlSeconds: number;
+  /**
+   * OAUTH_SIGNING_KEY: PEM private key (EC P-256 → ES256, Ed25519 → EdDSA, RSA → RS256) or a base64url secret
+   * of at least 32 bytes (HS256). Unset → an ES256 key generated once in DATA_DIR/oauth-signing-key.json.
+   */
+  abstract readonly oauthSigningKey?: string;
+  /** OAUTH_CLIENTS: JSON array of clients, in addition to those of <CONFIG_DIR>/oauth-clients.json. */
+  abstract readonly oauthClients?: string;
 }

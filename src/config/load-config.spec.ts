@@ -149,6 +149,31 @@ describe(loadConfig.name, () => {
     expect(message).toContain('SCIM_TOKEN must be at least 16 printable ASCII characters');
   });
 
+  it('reads ADMIN_TOKEN, and leaves it unset by default', () => {
+    expect(loadConfig({ CONFIG_DIR: configDir, ADMIN_TOKEN: 'admin-token-0123456789' }).adminToken).toBe(
+      'admin-token-0123456789',
+    );
+    expect(loadConfig({ CONFIG_DIR: configDir }).adminToken).toBeUndefined();
+  });
+
+  it('refuses a short ADMIN_TOKEN without echoing it', () => {
+    const message = problemsOf(() => loadConfig({ CONFIG_DIR: configDir, ADMIN_TOKEN: 'tiny-admin' }));
+
+    expect(message).toContain('ADMIN_TOKEN must be at least 16 printable ASCII characters without spaces');
+    expect(message).not.toContain('tiny-admin');
+  });
+
+  it('refuses an ADMIN_TOKEN equal to SCIM_TOKEN', () => {
+    const token = 'one-token-for-everything-0123';
+
+    const message = problemsOf(() =>
+      loadConfig({ CONFIG_DIR: configDir, ADMIN_TOKEN: token, SCIM_TOKEN: token }),
+    );
+
+    expect(message).toContain('ADMIN_TOKEN must differ from SCIM_TOKEN');
+    expect(message).not.toContain(token);
+  });
+
   it('names the file of a bad default', () => {
     writeDefaults({ port: 'x', host: 'h', dataDir: 'd', logLevel: 'info', bodyLimit: 4096 });
 
@@ -183,5 +208,64 @@ describe(loadConfig.name, () => {
     const sut = loadConfig({ CONFIG_DIR: configDir });
 
     expect(Object.isFrozen(sut)).toBe(true);
+  });
+});
+
+describe('loadConfig: limits and throttling', () => {
+  function problemsOf(env: Record<string, string>): string {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  }
+
+  it('has generous defaults: 200 requests per second, bursts of 400, 10 failed logins a minute', () => {
+    expect(loadConfig({})).toMatchObject({
+      rateLimitPerSecond: 200,
+      rateLimitBurst: 400,
+      authFailureLimitPerMinute: 10,
+      patchMaxValuesPerOperation: 10000,
+      attributeMaxLength: 65536,
+    });
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+  });
+
+  it('reads the environment variables', () => {
+    const sut = loadConfig({
+      RATE_LIMIT_PER_SECOND: '0',
+      RATE_LIMIT_BURST: '5',
+      AUTH_FAILURE_LIMIT_PER_MINUTE: '3',
+      PATCH_MAX_VALUES_PER_OPERATION: '20000',
+      ATTRIBUTE_MAX_LENGTH: '1024',
+      REDIS_URL: 'redis://cache:6379/2',
+    });
+
+    expect(sut).toMatchObject({
+      rateLimitPerSecond: 0,
+      rateLimitBurst: 5,
+      authFailureLimitPerMinute: 3,
+      patchMaxValuesPerOperation: 20000,
+      attributeMaxLength: 1024,
+      redisUrl: 'redis://cache:6379/2',
+    });
+  });
+
+  it('refuses a burst of 0 and a negative rate', () => {
+    const problems = problemsOf({ RATE_LIMIT_BURST: '0', RATE_LIMIT_PER_SECOND: '-1' });
+
+    expect(problems).toContain('RATE_LIMIT_BURST must be an integer between 1 and 1000000 (got "0")');
+    expect(problems).toContain(
+      'RATE_LIMIT_PER_SECOND must be an integer between 0 (off) and 1000000 (got "-1")',
+    );
+  });
+
+  it('refuses a REDIS_URL that is not redis:// without echoing it (it may hold a password)', () => {
+    const problems = problemsOf({ REDIS_URL: 'http://user:s3cret-pw@cache' });
+
+    expect(problems).toContain('REDIS_URL must be a redis:// or rediss:// URL');
+    expect(problems).not.toContain('s3cret-pw');
   });
 });

@@ -23,6 +23,9 @@ export type AppConfigValues = { -readonly [K in keyof AppConfig]: AppConfig[K] }
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 export const MIN_BODY_LIMIT = 1024;
 export const MAX_BODY_LIMIT = 100 * 1024 * 1024;
+/** Bounds of OAUTH_TOKEN_TTL_SECONDS: 1 to 6 hours. */
+export const MIN_OAUTH_TTL = 3600;
+export const MAX_OAUTH_TTL = 21600;
 
 /** config/ of the package: two levels above this file both in src/config and in dist/config. */
 export const PACKAGE_CONFIG_DIR = resolve(__dirname, '..', '..', 'config');
@@ -67,6 +70,14 @@ export class ValidatedAppConfig extends AppConfig {
   @MaxLength(4096, { message: 'must be at most 4096 characters' })
   @Matches(/^[\x21-\x7e]+$/, { message: 'must be at least 16 printable ASCII characters without spaces' })
   readonly scimToken?: string;
+
+  // Same rules as SCIM_TOKEN: it opens every tenant's credentials, so it must not be guessable either.
+  @IsOptional()
+  @IsString({ message: 'must be at least 16 printable ASCII characters without spaces' })
+  @MinLength(16, { message: 'must be at least 16 printable ASCII characters without spaces' })
+  @MaxLength(4096, { message: 'must be at most 4096 characters' })
+  @Matches(/^[\x21-\x7e]+$/, { message: 'must be at least 16 printable ASCII characters without spaces' })
+  readonly adminToken?: string;
 
   @IsOptional()
   @IsUrl(
@@ -142,6 +153,80 @@ export class ValidatedAppConfig extends AppConfig {
 
   @IsBoolean({ message: 'must be true or false' })
   readonly strictExtensions!: boolean;
+
+  @IsInt({ message: 'must be a whole number of days between 1 and 36500' })
+  @Min(1, { message: 'must be a whole number of days between 1 and 36500' })
+  @Max(36500, { message: 'must be a whole number of days between 1 and 36500' })
+  readonly journalRetentionDays!: number;
+
+  // Entra adds group members by the thousand in one operation (entra.md §4.13): never below 10000 by default.
+  @IsInt({ message: 'must be an integer between 1 and 1000000' })
+  @Min(1, { message: 'must be an integer between 1 and 1000000' })
+  @Max(1000000, { message: 'must be an integer between 1 and 1000000' })
+  readonly patchMaxValuesPerOperation!: number;
+
+  @IsInt({ message: `must be an integer number of characters between 16 and ${MAX_BODY_LIMIT}` })
+  @Min(16, { message: `must be an integer number of characters between 16 and ${MAX_BODY_LIMIT}` })
+  @Max(MAX_BODY_LIMIT, {
+    message: `must be an integer number of characters between 16 and ${MAX_BODY_LIMIT}`,
+  })
+  readonly attributeMaxLength!: number;
+
+  @IsInt({ message: 'must be an integer between 0 (off) and 1000000' })
+  @Min(0, { message: 'must be an integer between 0 (off) and 1000000' })
+  @Max(1000000, { message: 'must be an integer between 0 (off) and 1000000' })
+  readonly rateLimitPerSecond!: number;
+
+  @IsInt({ message: 'must be an integer between 1 and 1000000' })
+  @Min(1, { message: 'must be an integer between 1 and 1000000' })
+  @Max(1000000, { message: 'must be an integer between 1 and 1000000' })
+  readonly rateLimitBurst!: number;
+
+  @IsInt({ message: 'must be an integer between 0 (off) and 100000' })
+  @Min(0, { message: 'must be an integer between 0 (off) and 100000' })
+  @Max(100000, { message: 'must be an integer between 0 (off) and 100000' })
+  readonly authFailureLimitPerMinute!: number;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  readonly redisUrl?: string;
+
+  // RFC 7519 §4.1.1/§4.1.3: iss and aud are StringOrURI values.
+  @IsString({ message: 'must be a non-empty string of at most 1024 characters' })
+  @IsNotEmpty({ message: 'must be a non-empty string of at most 1024 characters' })
+  @MaxLength(1024, { message: 'must be a non-empty string of at most 1024 characters' })
+  readonly oauthIssuer!: string;
+
+  @IsString({ message: 'must be a non-empty string of at most 1024 characters' })
+  @IsNotEmpty({ message: 'must be a non-empty string of at most 1024 characters' })
+  @MaxLength(1024, { message: 'must be a non-empty string of at most 1024 characters' })
+  readonly oauthAudience!: string;
+
+  // Entra's gallery checks expect 60 min – 6 h (entra.md §9.1).
+  @IsInt({ message: `must be a whole number of seconds between ${MIN_OAUTH_TTL} and ${MAX_OAUTH_TTL}` })
+  @Min(MIN_OAUTH_TTL, {
+    message: `must be a whole number of seconds between ${MIN_OAUTH_TTL} and ${MAX_OAUTH_TTL}`,
+  })
+  @Max(MAX_OAUTH_TTL, {
+    message: `must be a whole number of seconds between ${MIN_OAUTH_TTL} and ${MAX_OAUTH_TTL}`,
+  })
+  readonly oauthTokenTtlSeconds!: number;
+
+  // The key itself is parsed by src/auth/oauth/signing-key.ts; this only catches values of the wrong kind.
+  @IsOptional()
+  @Matches(
+    /^(-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----\s*|[A-Za-z0-9_-]{43,})$/,
+    {
+      message: 'must be a PEM private key or a base64url secret of at least 32 bytes (43 characters)',
+    },
+  )
+  readonly oauthSigningKey?: string;
+
+  // Parsed and checked client by client by src/auth/oauth/oauth-clients.config.ts.
+  @IsOptional()
+  @IsString({ message: 'must be a JSON array of OAuth clients' })
+  @Matches(/^\s*[[{]/, { message: 'must be a JSON array of OAuth clients' })
+  readonly oauthClients?: string;
 }
 
 type Key = keyof AppConfigValues;
@@ -159,6 +244,7 @@ const SETTINGS: Readonly<Record<Key, Setting>> = {
   dataDir: { env: 'DATA_DIR', kind: 'string' },
   mongodbUri: { env: 'MONGODB_URI', kind: 'string', secret: true },
   scimToken: { env: 'SCIM_TOKEN', kind: 'string', secret: true },
+  adminToken: { env: 'ADMIN_TOKEN', kind: 'string', secret: true },
   baseUrl: { env: 'BASE_URL', kind: 'string' },
   logLevel: { env: 'LOG_LEVEL', kind: 'string' },
   bodyLimit: { env: 'BODY_LIMIT', kind: 'int' },
@@ -172,6 +258,19 @@ const SETTINGS: Readonly<Record<Key, Setting>> = {
   filterMaxLength: { env: 'FILTER_MAX_LENGTH', kind: 'int' },
   filterMaxDepth: { env: 'FILTER_MAX_DEPTH', kind: 'int' },
   strictExtensions: { env: 'STRICT_EXTENSIONS', kind: 'bool' },
+  journalRetentionDays: { env: 'JOURNAL_RETENTION_DAYS', kind: 'int' },
+  patchMaxValuesPerOperation: { env: 'PATCH_MAX_VALUES_PER_OPERATION', kind: 'int' },
+  attributeMaxLength: { env: 'ATTRIBUTE_MAX_LENGTH', kind: 'int' },
+  rateLimitPerSecond: { env: 'RATE_LIMIT_PER_SECOND', kind: 'int' },
+  rateLimitBurst: { env: 'RATE_LIMIT_BURST', kind: 'int' },
+  authFailureLimitPerMinute: { env: 'AUTH_FAILURE_LIMIT_PER_MINUTE', kind: 'int' },
+  // May carry a password (redis://:password@host).
+  redisUrl: { env: 'REDIS_URL', kind: 'string', secret: true },
+  oauthIssuer: { env: 'OAUTH_ISSUER', kind: 'string' },
+  oauthAudience: { env: 'OAUTH_AUDIENCE', kind: 'string' },
+  oauthTokenTtlSeconds: { env: 'OAUTH_TOKEN_TTL_SECONDS', kind: 'int' },
+  oauthSigningKey: { env: 'OAUTH_SIGNING_KEY', kind: 'string', secret: true },
+  oauthClients: { env: 'OAUTH_CLIENTS', kind: 'string', secret: true },
 };
 const KEYS = Object.keys(SETTINGS) as Key[];
 
@@ -189,6 +288,15 @@ const BUILT_IN_DEFAULTS: Partial<Record<Key, unknown>> = {
   filterMaxLength: 4096,
   filterMaxDepth: 32,
   strictExtensions: false,
+  journalRetentionDays: 30,
+  patchMaxValuesPerOperation: 10000,
+  attributeMaxLength: 65536,
+  rateLimitPerSecond: 200,
+  rateLimitBurst: 400,
+  authFailureLimitPerMinute: 10,
+  oauthIssuer: 'scim-stream',
+  oauthAudience: 'scim-stream',
+  oauthTokenTtlSeconds: 3600,
 };
 
 interface Candidate {
@@ -253,6 +361,10 @@ export function loadConfig(
       `DEFAULT_PAGE_SIZE (${config.defaultPageSize}) must not exceed MAX_PAGE_SIZE (${config.maxPageSize})`,
     );
   }
+  // One secret for both would let the admin token read every tenant's data (and a SCIM client manage tenants).
+  if (problems.length === 0 && config.adminToken !== undefined && config.adminToken === config.scimToken) {
+    problems.push('ADMIN_TOKEN must differ from SCIM_TOKEN');
+  }
   // A bulk request is one HTTP body: it can never be larger than BODY_LIMIT, so advertise what is enforced.
   if (problems.length === 0 && config.bulkMaxPayloadSize > config.bodyLimit) {
     (config as { bulkMaxPayloadSize: number }).bulkMaxPayloadSize = config.bodyLimit;
@@ -296,7 +408,7 @@ function coerce(key: Key, value: unknown): unknown {
     if (/^(false|0|no|off)$/i.test(trimmed)) return false;
     return value;
   }
-  return key === 'scimToken' ? value : trimmed;
+  return key === 'scimToken' || key === 'adminToken' ? value : trimmed;
 }
 
 function normalise(values: Partial<Record<Key, unknown>>): Partial<Record<Key, unknown>> {
@@ -305,6 +417,9 @@ function normalise(values: Partial<Record<Key, unknown>>): Partial<Record<Key, u
   if (typeof out.dataDir === 'string' && out.dataDir !== '') out.dataDir = absolute(out.dataDir);
   // BASE_URL gets `/scim/v2` appended: a trailing slash would double it.
   if (typeof out.baseUrl === 'string') out.baseUrl = out.baseUrl.replace(/\/+$/, '');
+  // A PEM in an environment variable often arrives with its line breaks written as `\n`.
+  if (typeof out.oauthSigningKey === 'string')
+    out.oauthSigningKey = out.oauthSigningKey.replace(/\\n/g, '\n');
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { AuthenticationSchemes } from '../auth/oauth/oauth-authentication-schemes';
 import { ListResult } from '../http/list-result';
 import { SCIM_BASE_PATH, ScimContextFactory } from '../resources/scim-context.factory';
 import { ScimSettings } from '../resources/scim-settings';
@@ -20,14 +21,16 @@ export class DiscoveryController {
     private readonly registry: SchemaRegistry,
     private readonly settings: ScimSettings,
     private readonly contexts: ScimContextFactory,
+    private readonly authenticationSchemes: AuthenticationSchemes,
   ) {}
 
   @Get('ServiceProviderConfig')
   @ApiOperation({ summary: 'Capabilities of this server (RFC 7643 §5, RFC 9865 §4)' })
   serviceProviderConfig(@Req() request: FastifyRequest) {
     const s = this.settings;
+    const baseUrl = this.contexts.baseUrl(request);
     return serviceProviderConfig({
-      baseUrl: this.contexts.baseUrl(request),
+      baseUrl,
       patch: true,
       bulk: { supported: true, maxOperations: s.bulkMaxOperations, maxPayloadSize: s.bulkMaxPayloadSize },
       filter: { supported: true, maxResults: s.maxPageSize },
@@ -42,6 +45,7 @@ export class DiscoveryController {
         maxPageSize: s.maxPageSize,
         cursorTimeout: s.cursorTimeoutSeconds,
       },
+      authenticationSchemes: this.authenticationSchemes.list(baseUrl),
     });
   }
 

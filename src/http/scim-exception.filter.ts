@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isOAuthTokenRoute, OAuthError, sendOAuthError, toOAuthError } from '../auth/oauth/oauth-error';
 import { AppConfig } from '../config/app-config';
 import { sendScimError, toScimError } from './scim-error.renderer';
 
@@ -8,6 +9,7 @@ import { sendScimError, toScimError } from './scim-error.renderer';
  * Content-Type application/scim+json — ScimErrors as they are, Nest HttpExceptions (unknown routes),
  * Fastify body errors (malformed JSON 400, too large 413, media type 415), and anything else as a 500 whose
  * detail carries the request id as correlation id; the stack goes to the log, never to the client.
+ * Exception: the OAuth token endpoint answers RFC 6749 §5.2 error bodies (src/auth/oauth/oauth-error.ts).
  */
 @Catch()
 @Injectable()
@@ -19,6 +21,13 @@ export class ScimExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
+    // The OAuth token endpoint is not a SCIM endpoint: its errors are RFC 6749 §5.2 JSON, body errors included.
+    if (exception instanceof OAuthError || isOAuthTokenRoute(request)) {
+      const oauth = toOAuthError(exception, request);
+      if (oauth.unexpected) request.log.error({ err: exception }, 'unhandled exception');
+      if (!reply.sent) sendOAuthError(reply, oauth.error);
+      return;
+    }
     const { error, unexpected } = toScimError(exception, request, this.config.bodyLimit);
     if (unexpected) request.log.error({ err: exception }, 'unhandled exception');
     if (reply.sent) return;

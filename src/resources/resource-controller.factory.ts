@@ -26,11 +26,12 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
 import { ListResult } from '../http/list-result';
+import { entityTag } from '../http/scim-envelope.interceptor';
 import { ScimResponse } from '../http/scim-response';
 import { Tenant } from '../http/tenant.decorator';
 import { matchesIfNoneMatch } from './preconditions';
 import { AttributesQueryDto, ListQueryDto, scimQueryValidation } from './query.dto';
-import { ResourceService } from './resource.service';
+import { ResourceService, ResourceView } from './resource.service';
 import { SCIM_BASE_PATH, ScimContextFactory } from './scim-context.factory';
 
 export interface ResourceEndpoint {
@@ -45,6 +46,15 @@ export interface ResourceEndpoint {
    */
   patchAnswersNoContent: boolean;
   example: Record<string, unknown>;
+}
+
+/**
+ * RFC 7644 §3.3 / §3.14: Location (on 201) and ETag come from the resource itself, not from the body, which
+ * `attributes` / `excludedAttributes` may have stripped of meta.
+ */
+function withResourceHeaders(response: ScimResponse, view: ResourceView): ScimResponse {
+  const withEtag = response.withHeader('ETag', entityTag(view.version));
+  return response.status === 201 ? withEtag.withHeader('Location', view.location) : withEtag;
 }
 
 /** Prefer: return=minimal (RFC 7240 §4.2) asks for no body. */
@@ -87,7 +97,7 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
         body,
         query,
       );
-      return ScimResponse.created(view.body);
+      return withResourceHeaders(ScimResponse.created(view.body), view);
     }
 
     @Get()
@@ -113,7 +123,8 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
         const version = await this.service.version(ctx, resourceType, id);
         if (matchesIfNoneMatch(ifNoneMatch, version)) return ScimResponse.notModified(version);
       }
-      return ScimResponse.ok((await this.service.get(ctx, resourceType, id, query)).body);
+      const view = await this.service.get(ctx, resourceType, id, query);
+      return withResourceHeaders(ScimResponse.ok(view.body), view);
     }
 
     @Put(':id')
@@ -129,7 +140,8 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
       @Headers('if-match') ifMatch?: string,
     ) {
       const ctx = this.contexts.create(principal, request);
-      return ScimResponse.ok((await this.service.replace(ctx, resourceType, id, body, ifMatch, query)).body);
+      const view = await this.service.replace(ctx, resourceType, id, body, ifMatch, query);
+      return withResourceHeaders(ScimResponse.ok(view.body), view);
     }
 
     @Patch(':id')
@@ -163,8 +175,7 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
       const asked = query.attributes !== undefined || query.excludedAttributes !== undefined;
       const noBody = prefersMinimal(prefer) || (spec.patchAnswersNoContent && !asked);
       const view = await this.service.patch(ctx, resourceType, id, body, ifMatch, noBody ? 'none' : query);
-      if (noBody) return ScimResponse.noContent().withHeader('ETag', view.version);
-      return ScimResponse.ok(view.body);
+      return withResourceHeaders(noBody ? ScimResponse.noContent() : ScimResponse.ok(view.body), view);
     }
 
     @Delete(':id')

@@ -12,7 +12,6 @@ import { buildPage } from '../scim/paging/page.builder';
 import { buildQueryFingerprint, CursorCodec } from '../scim/paging/cursor.codec';
 import { parsePaging } from '../scim/paging/paging.params';
 import { applyPatch } from '../scim/patch/patch.engine';
-import { MembersDelta } from '../scim/patch/patch.types';
 import {
   GroupRef,
   MemberRef,
@@ -21,11 +20,28 @@ import {
   wantsAttribute,
 } from '../scim/projection/projection';
 import { MemberInput, StorageAttributes, validateResource } from '../scim/schema/resource.validator';
-import { SchemaRegistry } from '../scim/schema/schema.registry';
-import { MembershipRepository, QueryDocument, ResourceRepository, SortSpec } from '../store/ports';
+import { extensionStorageKey, SchemaRegistry } from '../scim/schema/schema.registry';
+import { isPlainObject } from '../scim/schema/coerce';
+import { ENTERPRISE_USER_SCHEMA } from '../scim/schema/schema-urns';
+import {
+  changedAttributeNames,
+  journalEntry,
+  membersDiffer,
+  patchOperation,
+} from '../journal/journal-entry.builder';
+import {
+  JournalActor,
+  JournalEntryInput,
+  JournalOperation,
+  MembershipRepository,
+  QueryDocument,
+  ResourceRepository,
+  SortSpec,
+} from '../store/ports';
 import { computeShadows, ResourceDocument, versionTag } from '../store/resource-document';
 import { hashPassword } from './password.hasher';
 import { assertIfMatch } from './preconditions';
+import { TenantSettingsService } from '../tenants/tenant-settings.service';
 import { ScimSettings } from './scim-settings';
 
 /** Who asks, and where the SCIM base of this request is (for meta.location and $ref). */
@@ -33,6 +49,10 @@ export interface ScimRequestContext {
   tenantId: string;
   /** Absolute SCIM base URL, e.g. https://host/scim/v2 (no trailing slash). */
   baseUrl: string;
+  /** The credential the request authenticated with: the actor of its change-journal entries. */
+  actor: JournalActor;
+  /** The request's X-Request-Id (src/http/request-id.ts), recorded in its change-journal entries. */
+  requestId?: string;
 }
 
 /** RFC 7644 §3.9 parameters as the client sent them (comma-separated). */
@@ -71,6 +91,8 @@ const MAX_WRITE_ATTEMPTS = 5;
 
 const ENDPOINT: Record<string, string> = { User: 'Users', Group: 'Groups' };
 
+const MANAGER_DISPLAY_NAME = `${ENTERPRISE_USER_SCHEMA}:manager.displayName`;
+
 /**
  * Users and Groups, one implementation (RFC 7644 §3.3–§3.6): validation, PATCH and projection come from the
  * engine in src/scim, persistence from the repository ports. Knows nothing about HTTP.
@@ -83,6 +105,7 @@ export class ResourceService {
     private readonly memberships: MembershipRepository,
     private readonly settings: ScimSettings,
     private readonly cursors: CursorCodec,
+    private readonly tenantSettings: TenantSettingsService,
   ) {}
 
   async create(
@@ -93,7 +116,8 @@ export class ResourceService {
   ): Promise<ResourceView> {
     const validated = validateResource(this.registry, resourceType, body, {
       mode: 'create',
-      strictExtensions: this.settings.strictExtensions,
+      strictExtensions: await this.strictExtensions(ctx.tenantId),
+      coerce: { maxStringLength: this.settings.attributeMaxLength },
     });
     const id = randomUUID();
     const members = resourceType === 'Group' ? (validated.members ?? []) : [];
@@ -110,8 +134,15 @@ export class ResourceService {
       meta: { resourceType, created: now, lastModified: now, version: versionTag(id, 1) },
     };
     if (validated.password !== undefined) doc._secret = { password: await hashPassword(validated.password) };
-    await this.resources.insert(ctx.tenantId, doc);
-    if (typedMembers.length > 0) await this.memberships.add(ctx.tenantId, id, typedMembers);
+    // One 'create' entry, members included (changedAttributes lists 'members'), not a separate 'membership'.
+    const changed = changedAttributeNames(this.registry, resourceType, {}, doc, doc.schemas);
+    if (validated.password !== undefined) changed.push('password');
+    if (typedMembers.length > 0) changed.push('members');
+    await this.resources.commit(ctx.tenantId, {
+      insert: doc,
+      memberships: typedMembers.length > 0 ? { groupId: id, add: typedMembers } : undefined,
+      journal: [this.journalEntry(ctx, 'create', doc, changed)],
+    });
     return this.view(ctx, doc, selection);
   }
 
@@ -144,7 +175,8 @@ export class ResourceService {
       const validated = validateResource(this.registry, resourceType, body, {
         mode: 'replace',
         existing: { ...attributesOf(existing), schemas: existing.schemas },
-        strictExtensions: this.settings.strictExtensions,
+        strictExtensions: await this.strictExtensions(ctx.tenantId),
+        coerce: { maxStringLength: this.settings.attributeMaxLength },
       });
       const members =
         resourceType === 'Group'
@@ -154,10 +186,15 @@ export class ResourceService {
       if (validated.password !== undefined)
         next._secret = { password: await hashPassword(validated.password) };
       else if (existing._secret) next._secret = existing._secret;
-      if (await this.resources.replace(ctx.tenantId, next, existing._rev)) {
-        if (members) await this.applyMembers(ctx.tenantId, id, { removeAll: true, remove: [], add: members });
-        return this.view(ctx, next, selection);
-      }
+      const changed = changedAttributeNames(this.registry, resourceType, existing, next, next.schemas);
+      if (validated.password !== undefined) changed.push('password');
+      if (members && (await this.membersChange(ctx.tenantId, id, members))) changed.push('members');
+      const { applied } = await this.resources.commit(ctx.tenantId, {
+        replace: { doc: next, expectedRev: existing._rev },
+        memberships: members && { groupId: id, removeAll: true, add: members },
+        journal: [this.journalEntry(ctx, 'replace', next, changed)],
+      });
+      if (applied) return this.view(ctx, next, selection);
       this.assertRetry(attempt, ifMatch);
     }
   }
@@ -179,21 +216,40 @@ export class ResourceService {
       assertIfMatch(ifMatch, existing.meta.version);
       const result = applyPatch(this.registry, resourceType, attributesOf(existing), body, {
         maxOperations: this.settings.patchMaxOperations,
-        strictExtensions: this.settings.strictExtensions,
+        maxValuesPerOperation: this.settings.patchMaxValuesPerOperation,
+        maxStringLength: this.settings.attributeMaxLength,
+        strictExtensions: await this.strictExtensions(ctx.tenantId),
       });
       if (result.changed.length === 0) return this.view(ctx, existing, selection);
       const delta = result.members && {
         ...result.members,
         add: await this.checkMembers(ctx.tenantId, id, result.members.add),
       };
+      // Adding present members and removing absent ones changes nothing: the version and lastModified must not
+      // move (RFC 7644 §3.5.2.1), or every idempotent retry of Entra's would look like a change.
+      if (
+        delta &&
+        result.changed.every((c) => c === 'members') &&
+        !(await this.changesMembers(ctx.tenantId, id, delta))
+      ) {
+        return this.view(ctx, existing, selection);
+      }
       const { id: _id, meta: _meta, schemas, ...attributes } = result.resource;
       const next = this.nextRevision(existing, attributes, mergeSchemas(existing.schemas, schemas));
       if (result.password !== undefined) next._secret = { password: await hashPassword(result.password) };
       else if (existing._secret) next._secret = existing._secret;
-      if (await this.resources.replace(ctx.tenantId, next, existing._rev)) {
-        if (delta) await this.applyMembers(ctx.tenantId, id, delta);
-        return this.view(ctx, next, selection);
-      }
+      const operation = patchOperation(result.changed, existing, next);
+      const { applied } = await this.resources.commit(ctx.tenantId, {
+        replace: { doc: next, expectedRev: existing._rev },
+        memberships: delta && {
+          groupId: id,
+          removeAll: delta.removeAll,
+          remove: delta.remove,
+          add: delta.add,
+        },
+        journal: [this.journalEntry(ctx, operation, next, result.changed)],
+      });
+      if (applied) return this.view(ctx, next, selection);
       this.assertRetry(attempt, ifMatch);
     }
   }
@@ -204,9 +260,17 @@ export class ResourceService {
     id: string,
     ifMatch: string | undefined,
   ): Promise<void> {
-    const existing = await this.load(ctx.tenantId, resourceType, id);
-    assertIfMatch(ifMatch, existing.meta.version);
-    if (!(await this.resources.delete(ctx.tenantId, resourceType, id))) throw notFound(resourceType, id);
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.load(ctx.tenantId, resourceType, id);
+      assertIfMatch(ifMatch, existing.meta.version);
+      // Compare-and-swap, so that the entry's version is the last one the resource really had.
+      const { applied } = await this.resources.commit(ctx.tenantId, {
+        delete: { resourceType, id, expectedRev: existing._rev },
+        journal: [this.journalEntry(ctx, 'delete', existing, [], new Date().toISOString())],
+      });
+      if (applied) return;
+      this.assertRetry(attempt, ifMatch);
+    }
   }
 
   /** RFC 7644 §3.4.2: filter, sort, index or cursor paging, attribute selection. */
@@ -286,9 +350,12 @@ export class ResourceService {
     const ast = parseFilter(filter, {
       maxLength: this.settings.filterMaxLength,
       maxDepth: this.settings.filterMaxDepth,
+      // Entra's legacy reference checks send unquoted ids (entra.md §4.3, §4.17).
+      bareValues: true,
     });
     const compiled = compileFilter(this.registry, resourceType, ast, {
       unknownAttributes: lenientAttributes ? 'noMatch' : 'reject',
+      strictExtensions: await this.strictExtensions(tenantId),
     });
     return resolveMembership(compiled, (predicate) => this.resolveMembershipPredicate(tenantId, predicate));
   }
@@ -355,6 +422,11 @@ export class ResourceService {
       field: sort.field,
       direction: /^descending$/i.test(sortOrder ?? '') ? (-1 as const) : (1 as const),
     };
+  }
+
+  /** Per-tenant setting, falling back to STRICT_EXTENSIONS (issue "Many tenants, one server"). */
+  private async strictExtensions(tenantId: string): Promise<boolean> {
+    return (await this.tenantSettings.get(tenantId)).strictExtensions;
   }
 
   private async load(tenantId: string, resourceType: string, id: string): Promise<ResourceDocument> {
@@ -427,17 +499,50 @@ export class ResourceService {
     return ids.map((id) => ({ memberId: id, memberType: users.has(id) ? 'User' : 'Group' }));
   }
 
-  private async applyMembers(
+  /** Whether applying `delta` would change the group's membership (conservative: true when unsure). */
+  private async changesMembers(
     tenantId: string,
     groupId: string,
-    delta:
-      | { removeAll: boolean; remove: string[]; add: { memberId: string; memberType: string }[] }
-      | MembersDelta,
-  ): Promise<void> {
-    if (delta.removeAll) await this.memberships.removeAllOfGroup(tenantId, groupId);
-    if (delta.remove.length > 0) await this.memberships.remove(tenantId, groupId, delta.remove);
-    const add = delta.add as { memberId: string; memberType: string }[];
-    if (add.length > 0) await this.memberships.add(tenantId, groupId, add);
+    delta: { removeAll: boolean; remove: string[]; add: { memberId: string }[] },
+  ): Promise<boolean> {
+    if (delta.removeAll) return true;
+    for (const memberId of delta.remove) {
+      if (await this.memberships.isMember(tenantId, groupId, memberId)) return true;
+    }
+    for (const { memberId } of delta.add) {
+      if (!(await this.memberships.isMember(tenantId, groupId, memberId))) return true;
+    }
+    return false;
+  }
+
+  /** Whether a PUT's member list differs from the group's current members (for changedAttributes). */
+  private async membersChange(
+    tenantId: string,
+    groupId: string,
+    members: { memberId: string }[],
+  ): Promise<boolean> {
+    const current = await this.memberships.membersOf(tenantId, groupId);
+    return membersDiffer(
+      current.map((m) => m.memberId),
+      members.map((m) => m.memberId),
+    );
+  }
+
+  /** The change-journal entry of a write; its time is the resource's lastModified unless given. */
+  private journalEntry(
+    ctx: ScimRequestContext,
+    operation: JournalOperation,
+    doc: ResourceDocument,
+    changedAttributes: string[],
+    time: string = doc.meta.lastModified,
+  ): JournalEntryInput {
+    return journalEntry(
+      ctx,
+      operation,
+      { resourceType: doc._type, id: doc.id, version: doc.meta.version },
+      changedAttributes,
+      time,
+    );
   }
 
   /**
@@ -463,7 +568,11 @@ export class ResourceService {
     if (resourceType === 'User' && wantsAttribute(this.registry, resourceType, 'groups', query)) {
       groups = await this.loadGroups(ctx.tenantId, doc.id);
     }
-    const body = toScimResource(this.registry, resourceType, attributesOf(doc, true), {
+    const stored = attributesOf(doc, true);
+    if (resourceType === 'User' && wantsAttribute(this.registry, resourceType, MANAGER_DISPLAY_NAME, query)) {
+      await this.addManagerDisplayName(ctx.tenantId, stored);
+    }
+    const body = toScimResource(this.registry, resourceType, stored, {
       location,
       baseUrl: ctx.baseUrl,
       attributes,
@@ -472,6 +581,21 @@ export class ResourceService {
       groups,
     });
     return { body, version: doc.meta.version, location };
+  }
+
+  /**
+   * RFC 7643 §4.3: manager.displayName is the manager's displayName, readOnly: looked up on the way out, never
+   * stored, so a renamed manager shows up renamed.
+   */
+  private async addManagerDisplayName(tenantId: string, attributes: StorageAttributes): Promise<void> {
+    const key = extensionStorageKey(ENTERPRISE_USER_SCHEMA);
+    const enterprise = attributes[key];
+    if (!isPlainObject(enterprise) || !isPlainObject(enterprise.manager)) return;
+    const managerId = enterprise.manager.value;
+    if (typeof managerId !== 'string' || managerId === '') return;
+    const manager = await this.resources.findById(tenantId, 'User', managerId);
+    if (typeof manager?.displayName !== 'string') return;
+    attributes[key] = { ...enterprise, manager: { ...enterprise.manager, displayName: manager.displayName } };
   }
 
   private async loadMembers(tenantId: string, groupId: string): Promise<MemberRef[]> {

@@ -21,7 +21,14 @@ export class ScimContextFactory {
     return `${origin.replace(/\/+$/, '')}/${SCIM_BASE_PATH}`;
   }
 
+  /** Also names the actor (the credential) and the request id, which the change journal records. */
   create(principal: Principal, request: FastifyRequest): ScimRequestContext {
-    return { tenantId: principal.tenantId, baseUrl: this.baseUrl(request) };
+    return {
+      tenantId: principal.tenantId,
+      baseUrl: this.baseUrl(request),
+      actor: { credentialId: principal.credentialId, label: principal.label },
+      // request.id is the X-Request-Id (requestIdOf is Fastify's genReqId, src/app.factory.ts).
+      requestId: typeof request.id === 'string' && request.id !== '' ? request.id : undefined,
+    };
   }
 }

@@ -16,4 +16,8 @@ export abstract class ScimSettings {
   abstract readonly filterMaxDepth: number;
   /** Undeclared extension attributes: refused (400 invalidPath) when true, stored as strings when false. */
   abstract readonly strictExtensions: boolean;
+  /** Values in one PATCH operation (an array value, or the keys of a path-less value); more is 400 tooMany. */
+  abstract readonly patchMaxValuesPerOperation: number;
+  /** Longest string value of any attribute, in characters; longer is 400 invalidValue. */
+  abstract readonly attributeMaxLength: number;
 }

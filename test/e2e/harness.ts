@@ -58,6 +58,8 @@ export async function createTestApp(
   const logs = new LogCapture();
   const config: Partial<AppConfigValues> = {
     mongodbUri: undefined,
+    // In memory unless a test asks for Redis: a REDIS_URL of the environment must not leak into every app.
+    redisUrl: undefined,
     scimToken: TEST_TOKEN,
     baseUrl: undefined,
     logLevel: 'info',

@@ -1,0 +1,58 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { ScimError } from '../scim/errors';
+import { AuthFailureLimiter } from '../throttling/auth-failure.limiter';
+
+/** Challenge of the admin API: another realm than SCIM's, so a client knows which credential is asked for. */
+export const ADMIN_CHALLENGE = 'Bearer realm="admin"';
+
+export const ADMIN_DISABLED_DETAIL = 'admin API disabled: set ADMIN_TOKEN';
+export const ADMIN_MISSING_DETAIL = 'Authentication required: send "Authorization: Bearer <ADMIN_TOKEN>"';
+export const ADMIN_INVALID_DETAIL = 'The admin token is invalid';
+
+/**
+ * Guards the admin API with ADMIN_TOKEN alone. Tenant credentials are never looked up here: a SCIM token is
+ * just a wrong admin token (401), so the admin API cannot be used to test SCIM tokens either. Without
+ * ADMIN_TOKEN the API is closed (403), never open.
+ */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  /** SHA-256 of ADMIN_TOKEN: equal-length digests let the comparison run in constant time. */
+  private readonly expected?: Buffer;
+
+  constructor(
+    config: AppConfig,
+    private readonly authFailures: AuthFailureLimiter,
+  ) {
+    if (config.adminToken !== undefined) this.expected = digest(config.adminToken);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.expected) throw ScimError.forbidden(ADMIN_DISABLED_DETAIL);
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    // Guessing the admin token is throttled per client address like guessing a SCIM token (429 once blocked).
+    await this.authFailures.assertNotBlocked(request);
+    const header = request.headers.authorization;
+    if (header === undefined) {
+      await this.authFailures.recordFailure(request, 'no credentials');
+      throw unauthorized(ADMIN_MISSING_DETAIL);
+    }
+    // RFC 6750 §2.1: only the Authorization header; never a query parameter that would reach access logs.
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match || !timingSafeEqual(digest(match[1]), this.expected)) {
+      await this.authFailures.recordFailure(request, 'invalid credentials');
+      throw unauthorized(ADMIN_INVALID_DETAIL);
+    }
+    return true;
+  }
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+function unauthorized(detail: string): ScimError {
+  return new ScimError(401, undefined, detail, { 'WWW-Authenticate': ADMIN_CHALLENGE });
+}

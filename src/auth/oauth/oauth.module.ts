@@ -1,0 +1,57 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { TenantRepository } from '../../store/ports';
+import { AccessTokenService } from './access-token.service';
+import { JwtCredentialVerifier } from './jwt-credential.verifier';
+import { AuthenticationSchemes } from './oauth-authentication-schemes';
+import { CONFIGURED_OAUTH_CLIENTS, OAuthClientRegistry } from './oauth-client.registry';
+import { loadOAuthClients, OAuthClient } from './oauth-clients.config';
+import { loadSigningKey, SigningKey } from './signing-key';
+import { TokenController } from './token.controller';
+import { TokenEndpointService } from './token-endpoint.service';
+
+const logger = new Logger('OAuth');
+
+/**
+ * OAuth 2.0 client credentials (RFC 6749 §4.4): the token endpoint, the JWT access tokens and their verifier
+ * (registered in CREDENTIAL_VERIFIERS by AuthModule). Clients and signing key are loaded at boot; a bad
+ * declaration stops the boot with a message naming the file or setting. Global for AuthenticationSchemes
+ * (ServiceProviderConfig). TenantRepository comes from the global StoreModule.
+ */
+@Global()
+@Module({
+  controllers: [TokenController],
+  providers: [
+    {
+      provide: CONFIGURED_OAUTH_CLIENTS,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        const clients = loadOAuthClients(config);
+        if (clients.length > 0) {
+          logger.log(
+            `${clients.length} OAuth client(s) configured: ${clients.map((c) => `"${c.id}"`).join(', ')}`,
+          );
+        }
+        return clients;
+      },
+    },
+    {
+      provide: OAuthClientRegistry,
+      inject: [CONFIGURED_OAUTH_CLIENTS, TenantRepository],
+      useFactory: (clients: OAuthClient[], tenants: TenantRepository) =>
+        new OAuthClientRegistry(clients, tenants),
+    },
+    {
+      provide: SigningKey,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        loadSigningKey(config, (file) => logger.log(`Generated the OAuth token signing key in ${file}`)),
+    },
+    AccessTokenService,
+    AuthenticationSchemes,
+    JwtCredentialVerifier,
+    TokenEndpointService,
+  ],
+  exports: [AuthenticationSchemes, JwtCredentialVerifier],
+})
+export class OAuthModule {}

@@ -1,0 +1,66 @@
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/**
+ * CSP of every API response (JSON, never rendered): nothing may load, nothing may frame it (OWASP REST
+ * Security Cheat Sheet, "Security headers").
+ */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * CSP of Swagger UI under /docs: its scripts and stylesheet come from the same origin, it has inline <style>
+ * blocks and data: images. No `upgrade-insecure-requests` (helmet's default), which breaks /docs over plain
+ * http on a developer's machine.
+ */
+export const DOCS_CSP = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
+].join('; ');
+
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * Response headers for an API (registered before the routes, so that they are on every response, errors and
+ * 404s included):
+ * - helmet's defaults minus CSP and HSTS: X-Content-Type-Options nosniff, Referrer-Policy no-referrer,
+ *   Cross-Origin-Opener/Resource-Policy same-origin, X-DNS-Prefetch-Control off, X-Download-Options noopen,
+ *   X-Permitted-Cross-Domain-Policies none, X-XSS-Protection 0, Origin-Agent-Cluster; X-Frame-Options DENY;
+ * - Content-Security-Policy: API_CSP, or DOCS_CSP under /docs;
+ * - Cache-Control: no-store everywhere but /docs: SCIM and admin responses carry personal data and tokens
+ *   (RFC 9111 §5.2.2.5), and ETag revalidation is explicit in SCIM (RFC 7644 §3.14), not cache-driven;
+ * - Strict-Transport-Security only on requests that arrived over https (directly or per X-Forwarded-Proto
+ *   from the ingress): RFC 6797 §7.2 forbids it over plain http, where it would be ignored anyway.
+ * Neither Fastify nor Nest sends X-Powered-By or a Server header, and none is added.
+ */
+export async function registerSecurityHeaders(fastify: FastifyInstance, docsPaths: string[]): Promise<void> {
+  await fastify.register(helmet, {
+    global: true,
+    contentSecurityPolicy: false,
+    hsts: false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  const isDocs = (request: FastifyRequest) => {
+    const path = request.url.split('?')[0];
+    return docsPaths.some((docs) => path === docs || path.startsWith(`${docs}/`));
+  };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (isDocs(request)) {
+      reply.header('Content-Security-Policy', DOCS_CSP);
+    } else {
+      reply.header('Content-Security-Policy', API_CSP);
+      reply.header('Cache-Control', 'no-store');
+    }
+    if (request.protocol === 'https') reply.header('Strict-Transport-Security', HSTS);
+    done();
+  });
+}

@@ -1,0 +1,10 @@
+import { Global, Module } from '@nestjs/common';
+import { TenantSettingsService } from './tenant-settings.service';
+
+/** Per-tenant settings for every module (resources, throttling, admin). Repositories come from StoreModule. */
+@Global()
+@Module({
+  exports: [TenantSettingsService],
+  providers: [TenantSettingsService],
+})
+export class TenantsModule {}
