@@ -35,8 +35,9 @@ export async function createApp(
 
   const adapter = new FastifyAdapter({
     bodyLimit: appConfig.bodyLimit,
-    // Behind an ingress/load balancer: client address and protocol come from X-Forwarded-*.
-    trustProxy: true,
+    // Behind an ingress/load balancer, client address and protocol come from X-Forwarded-*, but only when the
+    // peer is a trusted proxy (TRUST_PROXY).
+    trustProxy: fastifyTrustProxy(appConfig.trustProxy),
     genReqId: requestIdOf,
     logger: loggerOptions(appConfig.logLevel, options.logSink),
     logController: new RequestLogController(),
@@ -67,4 +68,11 @@ export async function createApp(
   await app.init();
   await fastify.ready();
   return app;
+}
+
+/** TRUST_PROXY as Fastify takes it: a boolean, or the list of trusted proxy addresses (proxy-addr syntax). */
+export function fastifyTrustProxy(setting: string): boolean | string[] {
+  if (setting === 'true') return true;
+  if (setting === 'false') return false;
+  return setting.split(',').map((entry) => entry.trim());
 }

@@ -41,6 +41,13 @@ export abstract class AppConfig {
   abstract readonly authFailureLimitPerMinute: number;
   /** REDIS_URL: set → rate-limit counters live in Redis, shared by every replica; unset → in memory. */
   abstract readonly redisUrl?: string;
+  /**
+   * TRUST_PROXY (loopback,linklocal,uniquelocal): which peers may set X-Forwarded-For/-Proto/-Host, i.e. the
+   * ingress or load balancer. `true` trusts every peer (only safe when nothing reaches the server directly),
+   * `false` none; otherwise a comma-separated list of addresses, CIDRs or the names loopback, linklocal,
+   * uniquelocal. The client address it yields keys the failed-authentication throttle.
+   */
+  abstract readonly trustProxy: string;
 
   /** TCP port (PORT, default 3000). */
   abstract readonly port: number;

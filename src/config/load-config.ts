@@ -191,6 +191,12 @@ export class ValidatedAppConfig extends AppConfig {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   readonly redisUrl?: string;
 
+  @Matches(/^(true|false|[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*)$/, {
+    message:
+      'must be true, false, or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal',
+  })
+  readonly trustProxy!: string;
+
   // RFC 7519 §4.1.1/§4.1.3: iss and aud are StringOrURI values.
   @IsString({ message: 'must be a non-empty string of at most 1024 characters' })
   @IsNotEmpty({ message: 'must be a non-empty string of at most 1024 characters' })
@@ -266,6 +272,7 @@ const SETTINGS: Readonly<Record<Key, Setting>> = {
   authFailureLimitPerMinute: { env: 'AUTH_FAILURE_LIMIT_PER_MINUTE', kind: 'int' },
   // May carry a password (redis://:password@host).
   redisUrl: { env: 'REDIS_URL', kind: 'string', secret: true },
+  trustProxy: { env: 'TRUST_PROXY', kind: 'string' },
   oauthIssuer: { env: 'OAUTH_ISSUER', kind: 'string' },
   oauthAudience: { env: 'OAUTH_AUDIENCE', kind: 'string' },
   oauthTokenTtlSeconds: { env: 'OAUTH_TOKEN_TTL_SECONDS', kind: 'int' },
@@ -279,6 +286,9 @@ const KEYS = Object.keys(SETTINGS) as Key[];
  * config/default.json repeats them with their explanations.
  */
 const BUILT_IN_DEFAULTS: Partial<Record<Key, unknown>> = {
+  // Proxies on private networks (Kubernetes ingress, load balancers) are trusted; a client reaching the server
+  // directly from a public address cannot forge its X-Forwarded-For.
+  trustProxy: 'loopback,linklocal,uniquelocal',
   defaultPageSize: 100,
   maxPageSize: 1000,
   cursorTimeoutSeconds: 3600,
