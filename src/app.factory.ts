@@ -1,6 +1,7 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
 import { registerFormBodyParser } from './auth/oauth/form-body.parser';
 import { AppConfig } from './config/app-config';
@@ -50,6 +51,7 @@ export async function createApp(
     done();
   });
   await registerSecurityHeaders(fastify, [`/${DOCS_PATH}`, `/${DOCS_JSON_PATH}`]);
+  registerConnectionDraining(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config: appConfig, imports: options.imports }),
@@ -75,4 +77,21 @@ export function fastifyTrustProxy(setting: string): boolean | string[] {
   if (setting === 'true') return true;
   if (setting === 'false') return false;
   return setting.split(',').map((entry) => entry.trim());
+}
+
+/**
+ * Graceful shutdown with keep-alive clients (Entra keeps its connections open): once close() begins, every
+ * response still being written says `Connection: close`, so its socket ends with it instead of idling until the
+ * keep-alive timeout and holding the process past Kubernetes' grace period. Idle sockets are closed by Fastify.
+ */
+function registerConnectionDraining(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
 }

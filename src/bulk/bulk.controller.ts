@@ -77,6 +77,9 @@ export class BulkController {
     ctx: ScimRequestContext,
     operation: ResolvedOperation,
   ): Promise<BulkOperationOutcome> {
+    // The embedded store commits synchronously, so without a pause a 1,000-operation request would hold the
+    // event loop for its whole duration: probes, other clients and signals would wait. Yield between operations.
+    await new Promise((resolve) => setImmediate(resolve));
     const type = this.registry.allResourceTypes().find((t) => t.endpoint === operation.endpoint);
     if (!type) throw ScimError.invalidPath(`Unknown endpoint ${operation.endpoint}`);
     const resourceType = type.name;
