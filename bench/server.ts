@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../test/e2e/server-process';
 import { resolve } from 'node:path';
 
 export const SERVER_ENTRY = resolve(__dirname, '..', 'dist', 'main.js');
@@ -20,20 +20,6 @@ export interface MemorySample {
   rssMiB: number;
   /** Peak resident set size so far, MiB (VmHWM). */
   peakRssMiB: number;
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** VmRSS and VmHWM of a process, from /proc (Linux only). */

@@ -69,14 +69,14 @@ function expected(error: ScimError): MappedError {
   return { error, unexpected: false };
 }
 
-interface FastifyErrorLike {
+export interface FastifyErrorLike {
   code: string;
   message: string;
   statusCode?: number;
 }
 
 /** Fastify errors arrive raw, or wrapped by Nest's FastifyAdapter.mapException() as an HttpException cause. */
-function fastifyErrorOf(exception: unknown): FastifyErrorLike | undefined {
+export function fastifyErrorOf(exception: unknown): FastifyErrorLike | undefined {
   const candidates = [exception, exception instanceof Error ? exception.cause : undefined];
   for (const candidate of candidates) {
     if (!(candidate instanceof Error)) continue;

@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { routeTemplate } from '../../http/route-template';
 import { ScimError } from '../../scim/errors';
+import { fastifyErrorOf } from '../../http/scim-error.renderer';
 
 /** The token endpoint (RFC 6749 §3.2). Entra's "Token Endpoint" setting is `<server>/oauth2/token`. */
 export const OAUTH_TOKEN_PATH = '/oauth2/token';
@@ -133,26 +134,4 @@ function describeBodyError(code: string, message: string): string {
     default:
       return message;
   }
-}
-
-interface FastifyErrorLike {
-  code: string;
-  message: string;
-  statusCode?: number;
-}
-
-/** Fastify errors arrive raw, or wrapped by Nest's FastifyAdapter.mapException() as an HttpException cause. */
-function fastifyErrorOf(exception: unknown): FastifyErrorLike | undefined {
-  for (const candidate of [exception, exception instanceof Error ? exception.cause : undefined]) {
-    if (!(candidate instanceof Error)) continue;
-    const { code, statusCode } = candidate as Error & { code?: unknown; statusCode?: unknown };
-    if (typeof code === 'string' && code.startsWith('FST_')) {
-      return {
-        code,
-        message: candidate.message,
-        statusCode: typeof statusCode === 'number' ? statusCode : undefined,
-      };
-    }
-  }
-  return undefined;
 }
