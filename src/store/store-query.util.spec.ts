@@ -157,6 +157,41 @@ describe(sortDocuments.name, () => {
     sortDocuments(docs, { field: 'n', direction: 1 });
     expect(docs[0].id).toBe('d');
   });
+
+  describe('caseInsensitive (RFC 7644 §3.4.2.3, caseExact=false)', () => {
+    const mixed = [
+      { id: '1', n: 'bob' },
+      { id: '2', n: 'Carol' },
+      { id: '3', n: 'adam' },
+      { id: '4', n: 'BOB' },
+      { id: '5', n: 7 },
+      { id: '6' },
+    ];
+    const order = (direction: 1 | -1, caseInsensitive?: boolean) =>
+      sortDocuments(mixed, { field: 'n', direction, caseInsensitive }).map((d) => d.id);
+
+    it('orders strings without regard to case, ties by id, other types and missing values as before', () => {
+      expect(order(1, true)).toEqual(['5', '3', '1', '4', '2', '6']);
+    });
+
+    it('keeps ties by id ascending when descending', () => {
+      expect(order(-1, true)).toEqual(['6', '2', '1', '4', '3', '5']);
+    });
+
+    it('is case-sensitive without the flag', () => {
+      expect(order(1)).toEqual(['5', '4', '2', '3', '1', '6']);
+    });
+
+    it('folds ASCII letters only, as MongoDB $toLower does', () => {
+      const sut = [
+        { id: 'x', n: 'élan' },
+        { id: 'y', n: 'Élan' },
+        { id: 'z', n: 'Zoe' },
+      ];
+      const sorted = sortDocuments(sut, { field: 'n', direction: 1, caseInsensitive: true });
+      expect(sorted.map((d) => d.id)).toEqual(['z', 'y', 'x']);
+    });
+  });
 });
 
 describe(uniquenessError.name, () => {

@@ -13,6 +13,7 @@ import {
   TenantRepository,
 } from './ports';
 import { ScimError } from '../scim/errors';
+import { foldAsciiCase } from '../scim/filter/folded-order';
 
 /** The ports bound together: what an adapter factory returns. */
 export interface StoreAdapters {
@@ -159,14 +160,16 @@ export function compareIds(a: string, b: string): number {
 }
 
 /**
- * Sorts documents as every adapter must (see SortSpec): by the sort key, missing keys last when ascending
- * and first when descending (RFC 7644 §3.4.2.3), ties by id ascending. Returns a new array.
+ * Sorts documents as every adapter must (see SortSpec): by the sort key (string keys ASCII-folded when
+ * `caseInsensitive`), missing keys last when ascending and first when descending (RFC 7644 §3.4.2.3), ties by
+ * id ascending. Returns a new array.
  */
 export function sortDocuments<T extends { id: string }>(docs: readonly T[], sort: SortSpec): T[] {
-  const keyed = docs.map((doc) => ({
-    doc,
-    key: sortKey(doc as unknown as Record<string, unknown>, sort.field),
-  }));
+  const keyed = docs.map((doc) => {
+    const key = sortKey(doc as unknown as Record<string, unknown>, sort.field);
+    // Folded once per document, not per comparison.
+    return { doc, key: sort.caseInsensitive && typeof key === 'string' ? foldAsciiCase(key) : key };
+  });
   keyed.sort((a, b) => {
     const aMissing = a.key === undefined;
     const bMissing = b.key === undefined;

@@ -15,6 +15,7 @@ import {
   resolveMembership,
 } from './filter.compiler';
 import { parseFilter } from './filter.parser';
+import { foldedOrderPattern } from './folded-order';
 
 const TEST_EXT = 'urn:example:scim:schemas:extension:test:1.0:User';
 const ENT = extensionStorageKey(ENTERPRISE_USER_SCHEMA);
@@ -219,6 +220,30 @@ describe(compileFilter.name, () => {
       expect(compile(`${TEST_EXT}:level ${op} "7"`).query).toEqual({ [`${EXT}.level`]: { [mongoOp]: 7 } });
     });
 
+    it('compiles gt on a caseExact=false string without a shadow to a flag-free folded-order regex', () => {
+      expect(compile('title gt "M"').query).toEqual({ title: { $regex: foldedOrderPattern('gt', 'm') } });
+    });
+
+    it('uses the folded-order regex inside $elemMatch too, where $expr is not allowed', () => {
+      expect(compile('emails[value lt "B"]').query).toEqual({
+        emails: { $elemMatch: { value: { $regex: foldedOrderPattern('lt', 'b') } } },
+      });
+    });
+
+    it('compiles gt on a shadowed attribute on the shadow (index-friendly)', () => {
+      expect(compile('userName gt "M"').query).toEqual({ '_ci.userName': { $gt: 'm' } });
+    });
+
+    it('keeps a case-sensitive $gt for a caseExact string', () => {
+      expect(compile(`${TEST_EXT}:code gt "M"`).query).toEqual({ [`${EXT}.code`]: { $gt: 'M' } });
+    });
+
+    it('falls back to a case-sensitive $lt for a value outside the BMP (documented limitation)', () => {
+      expect(compile('title lt "😀"').query).toEqual({
+        title: { $lt: '😀' },
+      });
+    });
+
     it('accepts Entra\'s "True" string for a boolean', () => {
       expect(compile('active eq "True"').query).toEqual({ active: true });
     });
@@ -380,6 +405,26 @@ describe(compileFilter.name, () => {
       expect(select('title co ".*"')).toEqual([]);
     });
 
+    // RFC 7644 §3.4.2.2: gt/ge/lt/le on caseExact=false strings without a shadow ignore case (folded-order.ts).
+    it.each([
+      ['title gt "t"', ['u1']],
+      ['title ge "TOUR GUIDE"', ['u1']],
+      ['title lt "F"', ['u2', 'u3']],
+      ['title le "engineer (SR.)"', ['u2', 'u3']],
+      ['name.familyName ge "jensen"', ['u1', 'u2']],
+      ['name[familyName lt "S"]', ['u1']],
+      [`${TEST_EXT}:tags lt "B"`, ['u1']],
+      ['emails.type gt "Home"', ['u1', 'u2']],
+      ['emails[type eq "work" and value gt "C"]', ['u2']],
+      ['not (title gt "t")', ['u2', 'u3']],
+    ])('orders without regard to case: %s selects %j', (filter, expected) => {
+      expect(select(filter)).toEqual(expected);
+    });
+
+    it('keeps ordering case-sensitive on caseExact attributes', () => {
+      expect(select(`${TEST_EXT}:code gt "a"`)).toEqual(['u2']);
+    });
+
     it('selects groups by displayName without regard to case', () => {
       expect(select('displayName eq "sales"', 'Group')).toEqual(['g2']);
     });
@@ -449,6 +494,11 @@ describe(compileFilter.name, () => {
 
     it('selects by it, also in an "and"', () => {
       const { query } = compile(`${CONTOSO}:site eq "OSLO" and id eq "c1"`);
+      expect(stored.filter((d) => new Query(query, {}).test(d)).map((d) => d.id)).toEqual(['c1']);
+    });
+
+    it('orders it without regard to case', () => {
+      const { query } = compile(`${CONTOSO}:site gt "n"`);
       expect(stored.filter((d) => new Query(query, {}).test(d)).map((d) => d.id)).toEqual(['c1']);
     });
 
@@ -560,18 +610,25 @@ describe(compileSort.name, () => {
     ['', undefined],
     ['userName', { field: '_ci.userName' }],
     ['USERNAME', { field: '_ci.userName' }],
-    ['name.familyName', { field: 'name.familyName' }],
+    ['name.familyName', { field: 'name.familyName', caseInsensitive: true }],
+    ['title', { field: 'title', caseInsensitive: true }],
     ['meta.lastModified', { field: 'meta.lastModified' }],
     ['externalId', { field: 'externalId' }],
     ['emails', { field: '_ci.emails' }],
     ['emails.value', { field: '_ci.emails' }],
-    ['phoneNumbers', { field: 'phoneNumbers.value' }],
-    ['emails.type', { field: 'emails.type' }],
-    [`${ENTERPRISE_USER_SCHEMA}:employeeNumber`, { field: `${ENT}.employeeNumber` }],
-    [`${ENTERPRISE_USER_SCHEMA}:manager`, { field: `${ENT}.manager.value` }],
-  ])('maps %j to %j', (sortBy, expected) => {
-    expect(compileSort(registry, 'User', sortBy)).toEqual(expected);
-  });
+    ['phoneNumbers', { field: 'phoneNumbers.value', caseInsensitive: true }],
+    ['emails.type', { field: 'emails.type', caseInsensitive: true }],
+    [`${ENTERPRISE_USER_SCHEMA}:employeeNumber`, { field: `${ENT}.employeeNumber`, caseInsensitive: true }],
+    [`${ENTERPRISE_USER_SCHEMA}:manager`, { field: `${ENT}.manager.value`, caseInsensitive: true }],
+    [`${TEST_EXT}:code`, { field: `${EXT}.code` }],
+    [`${TEST_EXT}:level`, { field: `${EXT}.level` }],
+    [`${TEST_EXT}:tags`, { field: `${EXT}.tags`, caseInsensitive: true }],
+  ])(
+    'maps %j to %j (caseInsensitive for caseExact=false strings without a shadow, RFC 7644 §3.4.2.3)',
+    (sortBy, expected) => {
+      expect(compileSort(registry, 'User', sortBy)).toEqual(expected);
+    },
+  );
 
   it('sorts groups by the displayName shadow', () => {
     expect(compileSort(registry, 'Group', 'displayName')).toEqual({ field: '_ci.displayName' });

@@ -15,6 +15,7 @@ import {
   ValuePathNode,
 } from './filter.ast';
 import { parseAttributePath } from './filter.parser';
+import { foldedOrderPattern } from './folded-order';
 
 /** A MongoDB query document over the storage shape of src/store/resource-document.ts. */
 export type QueryDocument = Record<string, unknown>;
@@ -130,10 +131,17 @@ function replaceMarkers(value: unknown, ids: string[][]): unknown {
   return Object.fromEntries(entries.map(([k, v]) => [k, replaceMarkers(v, ids)]));
 }
 
+/** Where to sort: a storage field, and whether its strings compare without regard to case (SortSpec). */
+export interface CompiledSort {
+  field: string;
+  caseInsensitive?: boolean;
+}
+
 /**
  * Resolves `sortBy` (RFC 7644 §3.4.2.3) to a storage field. Case-insensitive attributes with a `_ci` shadow
- * sort by the shadow, so that "adam" and "Bob" sort as a person expects. A multi-valued complex attribute
- * sorts by its `value` sub-attribute (the RFC's "primary or first value" simplified: the store's array
+ * sort by the shadow, so that "adam" and "Bob" sort as a person expects; other caseExact=false strings are
+ * marked `caseInsensitive` for the store to fold (ASCII letters, as MongoDB's $toLower). A multi-valued
+ * complex attribute sorts by its `value` sub-attribute (the RFC's "primary or first value" simplified: the store's array
  * ordering applies). Unknown or unsortable attributes: 400 invalidValue (the RFC defines no scimType for
  * sortBy; invalidValue is the closest).
  */
@@ -141,7 +149,7 @@ export function compileSort(
   registry: SchemaRegistry,
   resourceType: string,
   sortBy?: string,
-): { field: string } | undefined {
+): CompiledSort | undefined {
   if (sortBy === undefined || sortBy.trim() === '') return undefined;
   const path = parseAttributePath(sortBy, 'invalidValue');
   let resolved = resolveTopLevel(registry, resourceType, path);
@@ -172,7 +180,11 @@ export function compileSort(
     );
   }
   const shadow = shadowOf(resolved);
-  return { field: shadow ?? resolved.storagePath.join('.') };
+  if (shadow) return { field: shadow };
+  const field = resolved.storagePath.join('.');
+  // RFC 7644 §3.4.2.3: sorting follows caseExact. Without a shadow the store folds the sort key (SortSpec).
+  const { attribute } = resolved;
+  return attribute.type === 'string' && !attribute.caseExact ? { field, caseInsensitive: true } : { field };
 }
 
 /**
@@ -409,10 +421,18 @@ class FilterCompiler {
     }
 
     // gt/ge/lt/le: numbers numerically, dateTimes as normalized ISO strings (chronological, stored as
-    // toISOString()), strings lexicographically (on the lower-cased shadow when there is one).
+    // toISOString()), strings lexicographically; caseExact=false strings without regard to case (RFC 7644
+    // §3.4.2.2): on the lower-cased shadow when there is one, else with a regex over the ASCII-folded order
+    // (folded-order.ts) that mingo and MongoDB run alike, inside $elemMatch and on multi-valued attributes too.
     const mongoOp = { gt: '$gt', ge: '$gte', lt: '$lt', le: '$lte' }[op];
     if (caseInsensitive && target.shadow)
       return { [target.shadow]: { [mongoOp]: (value as string).toLowerCase() } };
+    if (caseInsensitive) {
+      // Undefined only for values with characters outside the BMP or over 200 characters: those compare
+      // case-sensitively, as a plain $gt/$lt does (documented limitation).
+      const pattern = foldedOrderPattern(op, value as string);
+      if (pattern !== undefined) return { [field]: { $regex: pattern } };
+    }
     return { [field]: { [mongoOp]: value } };
   }
 

@@ -44,8 +44,11 @@ function pickOneExpression(value: string): unknown {
  * Aggregation expression for sortKey(doc, path) of store-query.util.ts: walks the path one field at a time,
  * picking one element wherever it meets an array. (MongoDB's own $sort would use the smallest element of an
  * array for an ascending sort, which is not what RFC 7644 asks.) Needs MongoDB 5.0+ ($getField).
+ * With `caseInsensitive` (SortSpec), a string key is lower-cased with $toLower, which in MongoDB folds ASCII
+ * letters only (SERVER-32141), exactly foldAsciiCase of the embedded store. (mingo's $toLower folds all of
+ * Unicode, so the specs that run this through mingo compare the two on ASCII text.)
  */
-export function sortKeyExpression(path: string): unknown {
+export function sortKeyExpression(path: string, caseInsensitive = false): unknown {
   const segments = path.split('.');
   let expression: unknown = '$$ROOT';
   segments.forEach((segment, i) => {
@@ -63,7 +66,15 @@ export function sortKeyExpression(path: string): unknown {
       },
     };
   });
-  return { $let: { vars: { v: expression }, in: pickOneExpression('$$v') } };
+  const key = { $let: { vars: { v: expression }, in: pickOneExpression('$$v') } };
+  if (!caseInsensitive) return key;
+  // Only strings: $toLower would turn a number into a string and null into "" (changing its place).
+  return {
+    $let: {
+      vars: { k: key },
+      in: { $cond: [{ $eq: [{ $type: '$$k' }, 'string'] }, { $toLower: '$$k' }, '$$k'] },
+    },
+  };
 }
 
 function pickOneOrRoot(expression: unknown, depth: number): unknown {
@@ -100,7 +111,11 @@ export function findPipeline(
   const pipeline: Record<string, unknown>[] = [{ $match: scopedFilter(tenantId, resourceType, query) }];
   if (options.sort) {
     pipeline.push(
-      { $addFields: { [SORT_KEY_FIELD]: sortKeyExpression(options.sort.field) } },
+      {
+        $addFields: {
+          [SORT_KEY_FIELD]: sortKeyExpression(options.sort.field, options.sort.caseInsensitive === true),
+        },
+      },
       {
         $addFields: {
           [SORT_MISSING_FIELD]: {

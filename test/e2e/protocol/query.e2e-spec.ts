@@ -141,6 +141,20 @@ describe('Queries: RFC 7644 §3.4.2, RFC 9865 over HTTP (e2e)', () => {
     ])('%s', async (filter, expected) => {
       expect(await filtered(filter)).toEqual(expected);
     });
+
+    // RFC 7644 §3.4.2.2: gt/ge/lt/le on caseExact=false strings ignore case. The titles are "Engineer",
+    // "engineer", "Manager" and "Director": a code-unit comparison would put "Manager" below "m" and "engineer"
+    // above "F".
+    it.each([
+      ['title gt "m"', ['bob']],
+      ['title ge "ENGINEER"', ['alice', 'bob', 'carol', 'frank']],
+      ['title lt "F"', ['alice', 'carol', 'eve', 'frank']],
+      ['title le "director"', ['eve']],
+      ['not (title gt "m")', ['alice', 'carol', 'dave', 'eve', 'frank']],
+      ['emails[type eq "work" and value gt "C"]', ['dave', 'frank']],
+    ])('%s compares without regard to case', async (filter, expected) => {
+      expect(await filtered(filter)).toEqual(expected);
+    });
   });
 
   describe('logical operators and precedence', () => {
@@ -277,6 +291,25 @@ describe('Queries: RFC 7644 §3.4.2, RFC 9865 over HTTP (e2e)', () => {
         'eve',
         'frank',
         'dave',
+      ]);
+    });
+
+    it('sorts case-insensitively by an attribute without a lower-cased shadow (title)', async () => {
+      // Code-unit order would put "engineer" (frank) after "Manager" (bob).
+      expect(await names({ sortBy: 'title' })).toEqual([
+        'eve',
+        ...idOrder(['alice', 'carol', 'frank']),
+        'bob',
+        'dave',
+      ]);
+    });
+
+    it('sorts case-insensitively descending, ties by id ascending, missing values first', async () => {
+      expect(await names({ sortBy: 'title', sortOrder: 'descending' })).toEqual([
+        'dave',
+        'bob',
+        ...idOrder(['alice', 'carol', 'frank']),
+        'eve',
       ]);
     });
 
