@@ -330,7 +330,7 @@ export class ResourceService {
       remaining -= found.resources.length;
       skip = Math.max(0, skip - found.totalResults);
     }
-    const resources = await Promise.all(docs.map(async (doc) => (await this.view(ctx, doc, query)).body));
+    const resources = (await this.views(ctx, docs, query)).map((view) => view.body);
     const page: ListPage = { resources, totalResults, itemsPerPage: resources.length };
     if (paging.mode === 'index') {
       page.startIndex = paging.startIndex;
@@ -364,36 +364,13 @@ export class ResourceService {
     tenantId: string,
     predicate: MembershipPredicate,
   ): Promise<string[]> {
+    // `members pr` / `groups pr`: one question to the membership store, not one per group or user.
     if (predicate.kind === 'groupsHavingMember') {
-      if (predicate.any) {
-        const groups = await this.resources.find(
-          tenantId,
-          'Group',
-          {},
-          { skip: 0, limit: Number.MAX_SAFE_INTEGER, fields: ['id'] },
-        );
-        const withMembers = await Promise.all(
-          groups.resources.map(async (g) =>
-            (await this.memberships.membersOf(tenantId, g.id)).length > 0 ? g.id : undefined,
-          ),
-        );
-        return withMembers.filter((id): id is string => id !== undefined);
-      }
+      if (predicate.any) return this.memberships.groupIdsWithAnyMember(tenantId);
       return unique((await this.memberships.groupsWithMember(tenantId, predicate.ids)).map((m) => m.groupId));
     }
-    if (predicate.any) {
-      const users = await this.resources.find(
-        tenantId,
-        'User',
-        {},
-        { skip: 0, limit: Number.MAX_SAFE_INTEGER, fields: ['id'] },
-      );
-      const memberIds = await this.memberships.groupsWithMember(
-        tenantId,
-        users.resources.map((u) => u.id),
-      );
-      return unique(memberIds.map((m) => m.memberId));
-    }
+    // Group ids among the members are harmless: the ids only select Users (`groups` is a User attribute).
+    if (predicate.any) return this.memberships.memberIdsInAnyGroup(tenantId);
     const members = await Promise.all(
       predicate.ids.map((groupId) => this.memberships.membersOf(tenantId, groupId)),
     );
@@ -406,7 +383,7 @@ export class ResourceService {
     sortOrder: string | undefined,
     lenientAttributes = false,
   ): SortSpec | undefined {
-    let sort: { field: string } | undefined;
+    let sort: { field: string; caseInsensitive?: boolean } | undefined;
     try {
       sort = compileSort(this.registry, resourceType, sortBy);
     } catch (error) {
@@ -421,6 +398,8 @@ export class ResourceService {
     return {
       field: sort.field,
       direction: /^descending$/i.test(sortOrder ?? '') ? (-1 as const) : (1 as const),
+      // RFC 7644 §3.4.2.3: a caseExact=false string without a `_ci` shadow sorts without regard to case.
+      ...(sort.caseInsensitive ? { caseInsensitive: true } : {}),
     };
   }
 
@@ -554,89 +533,169 @@ export class ResourceService {
     doc: ResourceDocument,
     selection: AttributeSelectionInput | 'none',
   ): Promise<ResourceView> {
-    const resourceType = doc._type;
-    const location = `${ctx.baseUrl}/${ENDPOINT[resourceType] ?? resourceType}/${doc.id}`;
-    if (selection === 'none') return { body: {}, version: doc.meta.version, location };
+    return (await this.views(ctx, [doc], selection))[0];
+  }
+
+  /**
+   * view() for a whole page (RFC 7644 §3.4.2): memberships, group and member display names and manager display
+   * names are loaded for all resources at once, so the number of store calls depends on the depth of group
+   * nesting, not on the page size.
+   */
+  private async views(
+    ctx: ScimRequestContext,
+    docs: ResourceDocument[],
+    selection: AttributeSelectionInput | 'none',
+  ): Promise<ResourceView[]> {
+    const locationOf = (doc: ResourceDocument) =>
+      `${ctx.baseUrl}/${ENDPOINT[doc._type] ?? doc._type}/${doc.id}`;
+    if (selection === 'none') {
+      return docs.map((doc) => ({ body: {}, version: doc.meta.version, location: locationOf(doc) }));
+    }
+    const selections = new Map<string, ViewSelection>();
+    for (const resourceType of unique(docs.map((doc) => doc._type))) {
+      selections.set(resourceType, this.viewSelection(resourceType, selection));
+    }
+    const wanting = (resourceType: string, what: 'members' | 'groups' | 'managerDisplayName') =>
+      docs.filter((doc) => doc._type === resourceType && selections.get(resourceType)![what]);
+    const groupIds = wanting('Group', 'members').map((doc) => doc.id);
+    const userIds = wanting('User', 'groups').map((doc) => doc.id);
+    const [members, groups, managerNames] = await Promise.all([
+      this.loadMembers(ctx.tenantId, groupIds),
+      this.loadGroups(ctx.tenantId, userIds),
+      this.managerDisplayNames(ctx.tenantId, wanting('User', 'managerDisplayName')),
+    ]);
+    return docs.map((doc) => {
+      const wanted = selections.get(doc._type)!;
+      const location = locationOf(doc);
+      const stored = attributesOf(doc, true);
+      if (wanted.managerDisplayName) addManagerDisplayName(stored, managerNames);
+      const body = toScimResource(this.registry, doc._type, stored, {
+        location,
+        baseUrl: ctx.baseUrl,
+        attributes: wanted.attributes,
+        excludedAttributes: wanted.excludedAttributes,
+        members: wanted.members ? (members.get(doc.id) ?? []) : undefined,
+        groups: wanted.groups ? (groups.get(doc.id) ?? []) : undefined,
+      });
+      return { body, version: doc.meta.version, location };
+    });
+  }
+
+  /** RFC 7644 §3.9 attributes / excludedAttributes of one resource type, and which lookups they call for. */
+  private viewSelection(resourceType: string, selection: AttributeSelectionInput): ViewSelection {
     const attributes = parseAttributeList(this.registry, resourceType, selection.attributes);
     const excludedAttributes = parseAttributeList(this.registry, resourceType, selection.excludedAttributes);
     const query = { attributes, excludedAttributes };
-    let members: MemberRef[] | undefined;
-    let groups: GroupRef[] | undefined;
-    if (resourceType === 'Group' && wantsAttribute(this.registry, resourceType, 'members', query)) {
-      members = await this.loadMembers(ctx.tenantId, doc.id);
-    }
-    if (resourceType === 'User' && wantsAttribute(this.registry, resourceType, 'groups', query)) {
-      groups = await this.loadGroups(ctx.tenantId, doc.id);
-    }
-    const stored = attributesOf(doc, true);
-    if (resourceType === 'User' && wantsAttribute(this.registry, resourceType, MANAGER_DISPLAY_NAME, query)) {
-      await this.addManagerDisplayName(ctx.tenantId, stored);
-    }
-    const body = toScimResource(this.registry, resourceType, stored, {
-      location,
-      baseUrl: ctx.baseUrl,
+    const wants = (path: string) => wantsAttribute(this.registry, resourceType, path, query);
+    return {
       attributes,
       excludedAttributes,
-      members,
-      groups,
-    });
-    return { body, version: doc.meta.version, location };
+      members: resourceType === 'Group' && wants('members'),
+      groups: resourceType === 'User' && wants('groups'),
+      managerDisplayName: resourceType === 'User' && wants(MANAGER_DISPLAY_NAME),
+    };
   }
 
   /**
    * RFC 7643 §4.3: manager.displayName is the manager's displayName, readOnly: looked up on the way out, never
-   * stored, so a renamed manager shows up renamed.
+   * stored, so a renamed manager shows up renamed. Manager id → displayName, one find for all the users.
    */
-  private async addManagerDisplayName(tenantId: string, attributes: StorageAttributes): Promise<void> {
-    const key = extensionStorageKey(ENTERPRISE_USER_SCHEMA);
-    const enterprise = attributes[key];
-    if (!isPlainObject(enterprise) || !isPlainObject(enterprise.manager)) return;
-    const managerId = enterprise.manager.value;
-    if (typeof managerId !== 'string' || managerId === '') return;
-    const manager = await this.resources.findById(tenantId, 'User', managerId);
-    if (typeof manager?.displayName !== 'string') return;
-    attributes[key] = { ...enterprise, manager: { ...enterprise.manager, displayName: manager.displayName } };
+  private async managerDisplayNames(
+    tenantId: string,
+    users: ResourceDocument[],
+  ): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const ids = unique(users.map(managerIdOf).filter((id): id is string => id !== undefined));
+    if (ids.length === 0) return names;
+    const found = await this.resources.find(
+      tenantId,
+      'User',
+      { id: { $in: ids } },
+      { skip: 0, limit: ids.length, fields: ['displayName'] },
+    );
+    for (const manager of found.resources) {
+      if (typeof manager.displayName === 'string') names.set(manager.id, manager.displayName);
+    }
+    return names;
   }
 
-  private async loadMembers(tenantId: string, groupId: string): Promise<MemberRef[]> {
-    const records = await this.memberships.membersOf(tenantId, groupId);
+  /** Group id → its members with their display names: membersOf per group, one display-name find per type. */
+  private async loadMembers(tenantId: string, groupIds: string[]): Promise<Map<string, MemberRef[]>> {
+    const records = await Promise.all(
+      groupIds.map((groupId) => this.memberships.membersOf(tenantId, groupId)),
+    );
     const displayNames = await this.displayNames(
       tenantId,
-      records.map((r) => ({ id: r.memberId, type: r.memberType })),
+      records.flat().map((r) => ({ id: r.memberId, type: r.memberType })),
     );
-    return records.map((r) => {
-      const member: MemberRef = { value: r.memberId, type: r.memberType };
-      const display = displayNames.get(r.memberId);
-      if (display !== undefined) member.display = display;
-      return member;
+    const byGroup = new Map<string, MemberRef[]>();
+    groupIds.forEach((groupId, i) => {
+      byGroup.set(
+        groupId,
+        records[i].map((r) => {
+          const member: MemberRef = { value: r.memberId, type: r.memberType };
+          const display = displayNames.get(r.memberId);
+          if (display !== undefined) member.display = display;
+          return member;
+        }),
+      );
     });
+    return byGroup;
   }
 
-  /** RFC 7643 §4.1.2: direct memberships, then groups reached through nested groups as "indirect". */
-  private async loadGroups(tenantId: string, userId: string): Promise<GroupRef[]> {
-    const seen = new Map<string, 'direct' | 'indirect'>();
-    let frontier = [userId];
+  /**
+   * RFC 7643 §4.1.2: direct memberships, then groups reached through nested groups as "indirect". User id → its
+   * groups. A breadth-first walk per user, advanced one level for all users at once: one groupsWithMember call
+   * per level of nesting (each group's parents asked once), then one display-name find.
+   */
+  private async loadGroups(tenantId: string, userIds: string[]): Promise<Map<string, GroupRef[]>> {
+    const byUser = new Map<string, GroupRef[]>();
+    if (userIds.length === 0) return byUser;
+    /** Member id (a user, or a group of a frontier) → the groups it is a direct member of. */
+    const parentsOf = new Map<string, string[]>();
+    const walks = unique(userIds).map((userId) => ({
+      userId,
+      seen: new Map<string, 'direct' | 'indirect'>(),
+      frontier: [userId],
+    }));
     let kind: 'direct' | 'indirect' = 'direct';
-    while (frontier.length > 0) {
-      const parents = await this.memberships.groupsWithMember(tenantId, frontier);
-      frontier = [];
-      for (const { groupId } of parents) {
-        if (seen.has(groupId)) continue;
-        seen.set(groupId, kind);
-        frontier.push(groupId);
+    for (let active = walks; active.length > 0; active = active.filter((w) => w.frontier.length > 0)) {
+      const unknown = unique(active.flatMap((w) => w.frontier)).filter((id) => !parentsOf.has(id));
+      if (unknown.length > 0) {
+        for (const id of unknown) parentsOf.set(id, []);
+        for (const { groupId, memberId } of await this.memberships.groupsWithMember(tenantId, unknown)) {
+          parentsOf.get(memberId)?.push(groupId);
+        }
+      }
+      for (const walk of active) {
+        const next: string[] = [];
+        for (const memberId of walk.frontier) {
+          for (const groupId of parentsOf.get(memberId)!) {
+            if (walk.seen.has(groupId)) continue;
+            walk.seen.set(groupId, kind);
+            next.push(groupId);
+          }
+        }
+        walk.frontier = next;
       }
       kind = 'indirect';
     }
     const names = await this.displayNames(
       tenantId,
-      [...seen.keys()].map((id) => ({ id, type: 'Group' })),
+      unique(walks.flatMap((w) => [...w.seen.keys()])).map((id) => ({ id, type: 'Group' })),
     );
-    return [...seen.entries()].map(([value, type]) => {
-      const ref: GroupRef = { value, type };
-      const display = names.get(value);
-      if (display !== undefined) ref.display = display;
-      return ref;
-    });
+    for (const walk of walks) {
+      byUser.set(
+        walk.userId,
+        [...walk.seen.entries()].map(([value, type]) => {
+          const ref: GroupRef = { value, type };
+          const display = names.get(value);
+          if (display !== undefined) ref.display = display;
+          return ref;
+        }),
+      );
+    }
+    return byUser;
   }
 
   private async displayNames(
@@ -645,7 +704,7 @@ export class ResourceService {
   ): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     for (const type of ['User', 'Group']) {
-      const ids = refs.filter((r) => r.type === type).map((r) => r.id);
+      const ids = unique(refs.filter((r) => r.type === type).map((r) => r.id));
       if (ids.length === 0) continue;
       const found = await this.resources.find(
         tenantId,
@@ -660,6 +719,34 @@ export class ResourceService {
     }
     return names;
   }
+}
+
+/** What view() projects for one resource type, and which lookups that needs. */
+interface ViewSelection {
+  attributes: string[];
+  excludedAttributes: string[];
+  members: boolean;
+  groups: boolean;
+  managerDisplayName: boolean;
+}
+
+/** The enterprise manager's id of a stored user, when it has one. */
+function managerIdOf(doc: ResourceDocument): string | undefined {
+  const enterprise = doc[extensionStorageKey(ENTERPRISE_USER_SCHEMA)];
+  if (!isPlainObject(enterprise) || !isPlainObject(enterprise.manager)) return undefined;
+  const managerId = enterprise.manager.value;
+  return typeof managerId === 'string' && managerId !== '' ? managerId : undefined;
+}
+
+/** Sets manager.displayName (RFC 7643 §4.3) from the looked-up names; left out when the manager has none. */
+function addManagerDisplayName(attributes: StorageAttributes, names: Map<string, string>): void {
+  const key = extensionStorageKey(ENTERPRISE_USER_SCHEMA);
+  const enterprise = attributes[key];
+  if (!isPlainObject(enterprise) || !isPlainObject(enterprise.manager)) return;
+  const managerId = enterprise.manager.value;
+  const displayName = typeof managerId === 'string' ? names.get(managerId) : undefined;
+  if (displayName === undefined) return;
+  attributes[key] = { ...enterprise, manager: { ...enterprise.manager, displayName } };
 }
 
 /** The SCIM attributes of a stored document: internal `_` fields dropped (and meta/id kept only for output). */

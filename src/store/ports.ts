@@ -9,12 +9,19 @@ export type QueryDocument = Record<string, unknown>;
  *   `primary: true` is used, else the first element;
  * - documents without a value (missing or null) come last when ascending and first when descending;
  * - ties are broken by `id` ascending, so paging is stable. Without a SortSpec the order is `id` ascending.
- * Strings compare by code unit (case-sensitive): pass a `_ci` shadow path for a case-insensitive order.
+ * Strings compare by code unit (case-sensitive), unless `caseInsensitive`; a `_ci` shadow path also gives a
+ * case-insensitive order (and can use an index).
  */
 export interface SortSpec {
   /** Storage path, e.g. 'name.familyName' or '_ci.userName'. */
   field: string;
   direction: 1 | -1;
+  /**
+   * RFC 7644 §3.4.2.3 (caseExact=false): string keys compare with ASCII letters lower-cased (A–Z → a–z, what
+   * MongoDB's $toLower does; foldAsciiCase), so "adam" < "Bob" < "carol"; keys equal once folded tie, by id.
+   * Keys of other types are unaffected.
+   */
+  caseInsensitive?: boolean;
 }
 
 export interface FindOptions {
@@ -161,6 +168,10 @@ export abstract class MembershipRepository {
   abstract membersOf(tenantId: string, groupId: string): Promise<Membership[]>;
   /** Groups whose direct members include any of these ids. */
   abstract groupsWithMember(tenantId: string, memberIds: string[]): Promise<Membership[]>;
+  /** Ids of the groups that have at least one member (filter `members pr`), each once, in no set order. */
+  abstract groupIdsWithAnyMember(tenantId: string): Promise<string[]>;
+  /** Ids of everything (users and groups) that is a member of at least one group (filter `groups pr`), each once. */
+  abstract memberIdsInAnyGroup(tenantId: string): Promise<string[]>;
   abstract isMember(tenantId: string, groupId: string, memberId: string): Promise<boolean>;
 }
 

@@ -4,6 +4,7 @@
  * (MongoDB query documents over the storage shape of src/store/resource-document.ts).
  */
 import { ScimError } from '../../src/scim/errors';
+import { foldedOrderPattern } from '../../src/scim/filter/folded-order';
 import { TenantRecord, TokenRecord } from '../../src/store/ports';
 import { computeShadows, ResourceDocument, versionTag } from '../../src/store/resource-document';
 import { StoreAdapters } from '../../src/store/store-query.util';
@@ -463,6 +464,55 @@ export function describeRepositoryContract(name: string, createHarness: () => St
         doc.userName = 'changed';
         expect((await sut.resources.findById(T1, 'User', 'u4'))!.userName).toBe('dave');
       });
+
+      describe('without regard to case (caseExact=false, RFC 7644 §3.4.2.2, §3.4.2.3)', () => {
+        const T3 = 'tenant-three';
+        beforeEach(async () => {
+          const titles: [string, string | number | undefined][] = [
+            ['t1', 'bob'],
+            ['t2', 'Carol'],
+            ['t3', 'adam'],
+            ['t4', 'BOB'],
+            ['t5', 'Zed'],
+            ['t6', undefined],
+            ['t7', 7],
+          ];
+          for (const [id, title] of titles) {
+            const extra = title === undefined ? {} : { title };
+            await sut.resources.insert(T3, user(id, `user-${id}`, extra, T3));
+          }
+        });
+
+        it('sorts ascending by folded strings, ties by id, other types first, missing last', async () => {
+          const sort = { field: 'title', direction: 1 as const, caseInsensitive: true };
+          const result = await sut.resources.find(T3, 'User', {}, { ...ALL, sort });
+          expect(ids(result.resources)).toEqual(['t7', 't3', 't1', 't4', 't2', 't5', 't6']);
+        });
+
+        it('sorts descending by folded strings, ties by id ascending, missing first', async () => {
+          const sort = { field: 'title', direction: -1 as const, caseInsensitive: true };
+          const result = await sut.resources.find(T3, 'User', {}, { ...ALL, sort });
+          expect(ids(result.resources)).toEqual(['t6', 't5', 't2', 't1', 't4', 't3', 't7']);
+        });
+
+        it('pages a case-insensitive sort', async () => {
+          const sort = { field: 'title', direction: 1 as const, caseInsensitive: true };
+          const result = await sut.resources.find(T3, 'User', {}, { skip: 2, limit: 2, sort });
+          expect(ids(result.resources)).toEqual(['t1', 't4']);
+        });
+
+        it('runs the folded-order regex of the filter compiler alike (title gt "b", title le "BOB")', async () => {
+          const gt = { title: { $regex: foldedOrderPattern('gt', 'b') } };
+          const le = { title: { $regex: foldedOrderPattern('le', 'BOB') } };
+          expect(ids((await sut.resources.find(T3, 'User', gt, ALL)).resources)).toEqual([
+            't1',
+            't2',
+            't4',
+            't5',
+          ]);
+          expect(ids((await sut.resources.find(T3, 'User', le, ALL)).resources)).toEqual(['t1', 't3', 't4']);
+        });
+      });
     });
 
     describe('ResourceRepository.existingIds', () => {
@@ -517,6 +567,32 @@ export function describeRepositoryContract(name: string, createHarness: () => St
           { groupId: 'g1', ...alice },
           { groupId: 'g2', ...bob },
         ]);
+      });
+
+      it('lists the groups that have any member, each once, and no emptied group', async () => {
+        await sut.memberships.add(T1, 'g1', [alice, bob]);
+        await sut.memberships.add(T1, 'g2', [team]);
+        await sut.memberships.add(T1, 'g3', [alice]);
+        await sut.memberships.remove(T1, 'g3', ['u1']);
+        await sut.memberships.add(T2, 'g4', [alice]);
+        expect((await sut.memberships.groupIdsWithAnyMember(T1)).sort()).toEqual(['g1', 'g2']);
+      });
+
+      it('lists everything that is a member of any group, each once, users and groups alike', async () => {
+        await sut.memberships.add(T1, 'g1', [alice, team]);
+        await sut.memberships.add(T1, 'g2', [alice]);
+        await sut.memberships.add(T1, 'g3', [bob]);
+        await sut.memberships.removeAllOfGroup(T1, 'g3');
+        await sut.memberships.add(T2, 'g4', [bob]);
+        expect((await sut.memberships.memberIdsInAnyGroup(T1)).sort()).toEqual(['g9', 'u1']);
+      });
+
+      it('lists no members or groups for a tenant without memberships', async () => {
+        await sut.memberships.add(T1, 'g1', [alice]);
+        expect([
+          await sut.memberships.groupIdsWithAnyMember(T2),
+          await sut.memberships.memberIdsInAnyGroup(T2),
+        ]).toEqual([[], []]);
       });
 
       it('answers isMember', async () => {

@@ -52,6 +52,14 @@ export class EmbeddedMembershipRepository extends MembershipRepository {
     return [...new Set(memberIds)].flatMap((memberId) => graph.groupsWithMember(memberId));
   }
 
+  async groupIdsWithAnyMember(tenantId: string): Promise<string[]> {
+    return this.store.graph(tenantId)?.groupIds() ?? [];
+  }
+
+  async memberIdsInAnyGroup(tenantId: string): Promise<string[]> {
+    return this.store.graph(tenantId)?.memberIds() ?? [];
+  }
+
   async isMember(tenantId: string, groupId: string, memberId: string): Promise<boolean> {
     return this.store.graph(tenantId)?.has(groupId, memberId) ?? false;
   }

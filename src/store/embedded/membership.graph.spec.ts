@@ -39,4 +39,21 @@ describe(MembershipGraph.name, () => {
     sut.removeMember('u');
     expect([sut.membersOf('g'), sut.membersOf('h').map((m) => m.memberId)]).toEqual([[], ['v']]);
   });
+
+  it('lists the groups with members, forgetting a group whose last member left', () => {
+    sut.add('g', 'u', 'User');
+    sut.add('h', 'u', 'User');
+    sut.add('h', 'v', 'User');
+    sut.remove('g', 'u');
+    expect(sut.groupIds()).toEqual(['h']);
+  });
+
+  it('lists the members of any group, forgetting a member whose last group went', () => {
+    sut.add('g', 'u', 'User');
+    sut.add('h', 'u', 'User');
+    sut.add('h', 'k', 'Group');
+    sut.add('j', 'v', 'User');
+    sut.removeGroup('j');
+    expect(sut.memberIds()).toEqual(['u', 'k']);
+  });
 });

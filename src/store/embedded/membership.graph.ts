@@ -54,6 +54,16 @@ export class MembershipGraph {
     return [...members].map(([memberId, memberType]) => ({ groupId, memberId, memberType }));
   }
 
+  /** Groups with at least one member: remove() drops a group's entry when its last member goes. */
+  groupIds(): string[] {
+    return [...this.byGroup.keys()];
+  }
+
+  /** Members of at least one group: remove() drops a member's entry when its last group goes. */
+  memberIds(): string[] {
+    return [...this.byMember.keys()];
+  }
+
   groupsWithMember(memberId: string): Membership[] {
     const groups = this.byMember.get(memberId);
     if (!groups) return [];
