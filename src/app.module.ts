@@ -51,7 +51,6 @@ export interface AppModuleOptions {
     MetricsModule,
     ResourcesModule,
     SearchModule,
-    StoreModule.forRoot(),
     TenantsModule,
     ThrottlingModule,
     UsersModule,
@@ -69,7 +68,11 @@ export class AppModule implements BeforeApplicationShutdown, OnApplicationShutdo
 
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
-      imports: [ConfigModule.forRoot(options.config), ...(options.imports ?? [])],
+      imports: [
+        ConfigModule.forRoot(options.config),
+        StoreModule.forRoot(options.config),
+        ...(options.imports ?? []),
+      ],
       module: AppModule,
     };
   }

@@ -16,6 +16,9 @@ import { ScimError } from '../scim/errors';
 import { foldAsciiCase } from '../scim/filter/folded-order';
 
 /** The ports bound together: what an adapter factory returns. */
+/** DI token of the adapters chosen at boot (internal to src/store). */
+export const STORE_ADAPTERS = Symbol('STORE_ADAPTERS');
+
 export interface StoreAdapters {
   resources: ResourceRepository;
   memberships: MembershipRepository;

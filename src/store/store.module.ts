@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { openEmbeddedStore } from './embedded/embedded-store.factory';
-import { openMongoStore } from './mongo/mongo-store.factory';
+import { MongoStoreModule } from './mongo/mongo-store.module';
 import {
   JournalRepository,
   MembershipRepository,
@@ -9,33 +9,23 @@ import {
   StoreHealth,
   TenantRepository,
 } from './ports';
-import { StoreAdapters } from './store-query.util';
-
-/** DI token of the adapters chosen at boot (internal to this module). */
-export const STORE_ADAPTERS = Symbol('STORE_ADAPTERS');
+import { STORE_ADAPTERS, StoreAdapters } from './store-query.util';
 
 const logger = new Logger('StoreModule');
 
-/** MONGODB_URI set → MongoDB; unset → the embedded store in DATA_DIR (architecture §4). */
-async function openStore(config: AppConfig): Promise<StoreAdapters> {
-  if (config.mongodbUri) {
-    const adapters = await openMongoStore(config.mongodbUri, {
-      journalRetentionDays: config.journalRetentionDays,
-    });
-    logger.log('Using MongoDB (MONGODB_URI)');
-    return adapters;
-  }
-  const adapters = openEmbeddedStore(config.dataDir, {
-    journalRetentionDays: config.journalRetentionDays,
-  });
+/** What the store choice depends on; known when the application module is built (AppModule.forRoot). */
+export type StoreConfig = Pick<AppConfig, 'mongodbUri'>;
+
+function openEmbedded(config: AppConfig): StoreAdapters {
+  const adapters = openEmbeddedStore(config.dataDir, { journalRetentionDays: config.journalRetentionDays });
   logger.log(`Using the embedded store in ${config.dataDir}`);
   return adapters;
 }
 
 /**
- * The choice is made when the application boots, from the injected AppConfig, so the module needs no
- * configuration at import time. (@nestjs/mongoose's MongooseModule is not used: it always opens a
- * connection, whatever the configuration, and the embedded store must not need a MongoDB.)
+ * MONGODB_URI set → MongoDB through @nestjs/mongoose (MongoStoreModule); unset → the embedded store in DATA_DIR
+ * (architecture §4). The choice is made when the application module is built, so the embedded store never
+ * imports MongooseModule (which would always open a connection).
  *
  * Binds the store ports (ResourceRepository, MembershipRepository, TenantRepository, JournalRepository,
  * StoreHealth) for the whole application, to the adapter the configuration picks, and closes the store on
@@ -46,13 +36,15 @@ async function openStore(config: AppConfig): Promise<StoreAdapters> {
 export class StoreModule implements OnApplicationShutdown {
   constructor(@Inject(STORE_ADAPTERS) private readonly adapters: StoreAdapters) {}
 
-  static forRoot(): DynamicModule {
+  static forRoot(config: StoreConfig): DynamicModule {
+    const mongo = config.mongodbUri !== undefined && config.mongodbUri !== '';
     return {
+      imports: mongo ? [MongoStoreModule.forRoot(config.mongodbUri!)] : [],
       exports: [JournalRepository, MembershipRepository, ResourceRepository, StoreHealth, TenantRepository],
       global: true,
       module: StoreModule,
       providers: [
-        { provide: STORE_ADAPTERS, inject: [AppConfig], useFactory: openStore },
+        ...(mongo ? [] : [{ provide: STORE_ADAPTERS, inject: [AppConfig], useFactory: openEmbedded }]),
         { provide: JournalRepository, inject: [STORE_ADAPTERS], useFactory: (a: StoreAdapters) => a.journal },
         {
           provide: MembershipRepository,

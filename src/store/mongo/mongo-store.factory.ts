@@ -1,4 +1,4 @@
-import mongoose, { Collection, Connection, Model, Schema } from 'mongoose';
+import { Collection, Connection, Model, Schema } from 'mongoose';
 import { OAuthClientRecord } from '../ports';
 import { DEFAULT_JOURNAL_RETENTION_DAYS } from '../journal-retention';
 import { StoreAdapters } from '../store-query.util';
@@ -69,18 +69,4 @@ export async function createMongoStore(
     health: new MongoStoreHealth(connection),
     journal: new MongoJournalRepository(models.journal.collection),
   };
-}
-
-/**
- * Connects to MONGODB_URI and binds the ports. The initial connect waits for a server for up to
- * serverSelectionTimeoutMS (mongoose default 30 s), which covers a replica set that starts with the app.
- */
-export async function openMongoStore(uri: string, options: MongoStoreOptions = {}): Promise<StoreAdapters> {
-  const connection = await mongoose.createConnection(uri).asPromise();
-  try {
-    return await createMongoStore(connection, options);
-  } catch (error) {
-    await connection.close();
-    throw error;
-  }
 }

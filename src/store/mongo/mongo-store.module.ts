@@ -1,0 +1,38 @@
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { AppConfig } from '../../config/app-config';
+import { STORE_ADAPTERS } from '../store-query.util';
+import { createMongoStore } from './mongo-store.factory';
+
+/**
+ * The MongoDB store through @nestjs/mongoose: MongooseModule owns the connection (with its retries while the
+ * database starts alongside the app) and closes it on shutdown; the adapters are bound to that connection.
+ * Imported only when MONGODB_URI is set, so the embedded store never opens a MongoDB connection.
+ */
+@Module({})
+export class MongoStoreModule {
+  static forRoot(uri: string): DynamicModule {
+    return {
+      module: MongoStoreModule,
+      // A database starting alongside the app gets about a minute; then boot fails with the driver's reason.
+      imports: [
+        MongooseModule.forRoot(uri, { retryAttempts: 5, retryDelay: 2000, serverSelectionTimeoutMS: 10_000 }),
+      ],
+      providers: [
+        {
+          provide: STORE_ADAPTERS,
+          inject: [getConnectionToken(), AppConfig],
+          useFactory: async (connection: Connection, config: AppConfig) => {
+            const adapters = await createMongoStore(connection, {
+              journalRetentionDays: config.journalRetentionDays,
+            });
+            new Logger('StoreModule').log('Using MongoDB (MONGODB_URI)');
+            return adapters;
+          },
+        },
+      ],
+      exports: [STORE_ADAPTERS],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { MongoStoreModule } from './mongo/mongo-store.module';
+import { StoreModule } from './store.module';
+import { STORE_ADAPTERS } from './store-query.util';
+
+function providesAdapters(module: ReturnType<typeof StoreModule.forRoot>): boolean {
+  return (module.providers ?? []).some(
+    (p) => typeof p === 'object' && 'provide' in p && p.provide === STORE_ADAPTERS,
+  );
+}
+
+describe(StoreModule.name, () => {
+  it('binds the embedded store, without any MongoDB module, when MONGODB_URI is unset', () => {
+    const sut = StoreModule.forRoot({ mongodbUri: undefined });
+
+    expect(sut.imports).toEqual([]);
+    expect(providesAdapters(sut)).toBe(true);
+  });
+
+  it('binds the MongoDB store through @nestjs/mongoose when MONGODB_URI is set', () => {
+    const sut = StoreModule.forRoot({ mongodbUri: 'mongodb://db.example:27017/scim?replicaSet=rs0' });
+
+    const mongo = sut.imports?.[0] as ReturnType<typeof MongoStoreModule.forRoot>;
+    expect(mongo.module).toBe(MongoStoreModule);
+    expect(mongo.exports).toEqual([STORE_ADAPTERS]);
+    expect(mongo.imports).toHaveLength(1);
+    expect(providesAdapters(sut)).toBe(false);
+  });
+});
