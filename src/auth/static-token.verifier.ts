@@ -19,8 +19,7 @@ export class StaticTokenVerifier extends CredentialVerifier {
     if (!record || !hashesEqual(record.hash, hash)) return null;
     if (record.revoked) return null;
     if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime()) return null;
-    const tenant = await this.tenants.findTenant(record.tenantId);
-    if (!tenant || tenant.disabled) return null;
+    // Whether the tenant is active is CredentialResolver's check, for every kind of credential.
     return { tenantId: record.tenantId, credentialId: record.id, label: record.label };
   }
 }
