@@ -5,7 +5,7 @@ import { validateResource } from '../src/scim/schema/resource.validator';
 import { SchemaRegistry } from '../src/scim/schema/schema.registry';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../src/scim/schema/schema-urns';
 import { EmbeddedStore } from '../src/store/embedded/embedded.store';
-import { computeShadows, ResourceDocument, versionTag } from '../src/store/resource-document';
+import { newResourceDocument, ResourceDocument } from '../src/store/resource-document';
 
 export interface SeedOptions {
   users: number;
@@ -47,18 +47,13 @@ export function userBody(n: number | string): Record<string, unknown> {
 /** The stored document ResourceService.create() would write for this body (validation included). */
 function documentOf(registry: SchemaRegistry, resourceType: string, body: unknown): ResourceDocument {
   const validated = validateResource(registry, resourceType, body, { mode: 'create' });
-  const id = randomUUID();
-  const now = new Date().toISOString();
-  return {
-    ...validated.attributes,
-    _tenant: DEFAULT_TENANT_ID,
-    _type: resourceType,
-    _rev: 1,
-    _ci: computeShadows(validated.attributes),
-    id,
-    schemas: validated.schemas,
-    meta: { resourceType, created: now, lastModified: now, version: versionTag(id, 1) },
-  };
+  return newResourceDocument(
+    DEFAULT_TENANT_ID,
+    resourceType,
+    randomUUID(),
+    validated.attributes,
+    validated.schemas,
+  );
 }
 
 /**

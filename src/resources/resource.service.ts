@@ -38,7 +38,12 @@ import {
   ResourceRepository,
   SortSpec,
 } from '../store/ports';
-import { computeShadows, ResourceDocument, versionTag } from '../store/resource-document';
+import {
+  computeShadows,
+  newResourceDocument,
+  ResourceDocument,
+  versionTag,
+} from '../store/resource-document';
 import { hashPassword } from './password.hasher';
 import { assertIfMatch } from './preconditions';
 import { TenantSettingsService } from '../tenants/tenant-settings.service';
@@ -122,17 +127,7 @@ export class ResourceService {
     const id = randomUUID();
     const members = resourceType === 'Group' ? (validated.members ?? []) : [];
     const typedMembers = await this.checkMembers(ctx.tenantId, id, members);
-    const now = new Date().toISOString();
-    const doc: ResourceDocument = {
-      ...validated.attributes,
-      _tenant: ctx.tenantId,
-      _type: resourceType,
-      _rev: 1,
-      _ci: computeShadows(validated.attributes),
-      id,
-      schemas: validated.schemas,
-      meta: { resourceType, created: now, lastModified: now, version: versionTag(id, 1) },
-    };
+    const doc = newResourceDocument(ctx.tenantId, resourceType, id, validated.attributes, validated.schemas);
     if (validated.password !== undefined) doc._secret = { password: await hashPassword(validated.password) };
     // One 'create' entry, members included (changedAttributes lists 'members'), not a separate 'membership'.
     const changed = changedAttributeNames(this.registry, resourceType, {}, doc, doc.schemas);

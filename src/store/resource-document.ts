@@ -65,3 +65,24 @@ export function computeShadows(doc: Record<string, unknown>): ShadowFields {
 export function versionTag(id: string, rev: number): string {
   return `W/"${rev}-${id.slice(0, 8)}"`;
 }
+
+/** The first revision of a new resource: meta.created = meta.lastModified, version 1 (RFC 7643 §3.1). */
+export function newResourceDocument(
+  tenantId: string,
+  resourceType: string,
+  id: string,
+  attributes: Record<string, unknown>,
+  schemas: string[],
+  now: string = new Date().toISOString(),
+): ResourceDocument {
+  return {
+    ...attributes,
+    _tenant: tenantId,
+    _type: resourceType,
+    _rev: 1,
+    _ci: computeShadows(attributes),
+    id,
+    schemas,
+    meta: { resourceType, created: now, lastModified: now, version: versionTag(id, 1) },
+  };
+}
