@@ -1,7 +1,7 @@
 import type { ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { registerFormBodyParser } from './auth/oauth/form-body.parser';
 import { AppConfig } from './config/app-config';
@@ -10,10 +10,17 @@ import { registerJsonBodyParsers } from './http/body-parsers';
 import { NestPinoLogger } from './http/nest-pino.logger';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
 import { LogSink, loggerOptions, RequestLogController } from './http/request-logging';
-import { registerSecurityHeaders } from './http/security-headers';
+import { sendScimError, toScimError } from './http/scim-error.renderer';
+import { registerSecurityHeaders, setApiSecurityHeaders } from './http/security-headers';
 import { routeTemplate } from './http/route-template';
 import { HttpMetricsService } from './metrics/http-metrics.service';
 import { DOCS_JSON_PATH, DOCS_PATH, setupSwagger } from './swagger.setup';
+
+/**
+ * Longest path parameter the router accepts (Fastify's default is 100): tenant and OAuth client ids may have
+ * 128 characters (admin.dto.ts ID_PATTERN), and a longer segment is answered 414.
+ */
+export const MAX_PARAM_LENGTH = 256;
 
 export interface CreateAppOptions {
   /** Extra modules (tests register a controller that throws, or reads the principal). */
@@ -42,6 +49,14 @@ export async function createApp(
     genReqId: requestIdOf,
     logger: loggerOptions(appConfig.logLevel, options.logSink),
     logController: new RequestLogController(),
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router answers a malformed URL (400) or an over-long parameter (414) before any hook runs, in
+    // Fastify's own JSON: answer a SCIM error with the headers the hooks would have set.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
+      setApiSecurityHeaders(reply);
+      sendScimError(reply, toScimError(error, request, appConfig.bodyLimit).error);
+    },
   });
   const fastify = adapter.getInstance();
   registerJsonBodyParsers(fastify);

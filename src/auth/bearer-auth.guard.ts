@@ -7,6 +7,7 @@ import { IS_PUBLIC_KEY } from '../http/public.decorator';
 import { ScimError } from '../scim/errors';
 import { AuthFailureLimiter } from '../throttling/auth-failure.limiter';
 import { BEARER_STRATEGY } from './bearer.strategy';
+import { INVALID_CREDENTIAL_DETAIL, InactiveCredentialError } from './credential-verifier';
 import type { Principal } from './principal';
 
 /**
@@ -45,7 +46,8 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     try {
       return (await super.canActivate(context)) as boolean;
     } catch (error) {
-      if (error instanceof ScimError && error.status === 401) {
+      // A credential we issued that has been revoked, has expired or belongs to a disabled tenant is not a guess.
+      if (error instanceof ScimError && error.status === 401 && !(error instanceof InactiveCredentialError)) {
         const reason = request.headers.authorization === undefined ? 'no credentials' : 'invalid credentials';
         await this.authFailures.recordFailure(request, reason);
       }
@@ -65,7 +67,7 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
       throw ScimError.unauthorized(
         request.headers.authorization === undefined
           ? 'Authentication required: send "Authorization: Bearer <token>"'
-          : 'The bearer token is invalid, expired or revoked',
+          : INVALID_CREDENTIAL_DETAIL,
       );
     }
     return principal as T;

@@ -1,7 +1,7 @@
 import { TenantRecord, TenantRepository } from '../store/ports';
 import { CredentialResolver, MAX_CREDENTIAL_LENGTH } from './credential.resolver';
-import { CredentialVerifier } from './credential-verifier';
 import type { Principal } from './principal';
+import { CredentialVerifier, InactiveCredentialError } from './credential-verifier';
 
 function verifier(
   answer: (credential: string) => Principal | null,
@@ -49,12 +49,12 @@ describe(CredentialResolver.name, () => {
   it('refuses a valid credential of a disabled tenant, whatever the verifier said', async () => {
     const sut = new CredentialResolver([verifier(() => ALICE)], tenants({ id: 'a', disabled: true }));
 
-    await expect(sut.resolve('token')).resolves.toBeNull();
+    await expect(sut.resolve('token')).rejects.toBeInstanceOf(InactiveCredentialError);
   });
 
   it('refuses a valid credential of a tenant that does not exist', async () => {
     await expect(
       new CredentialResolver([verifier(() => ALICE)], tenants({ id: 'b' })).resolve('token'),
-    ).resolves.toBeNull();
+    ).rejects.toBeInstanceOf(InactiveCredentialError);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantRepository } from '../store/ports';
-import { CREDENTIAL_VERIFIERS, CredentialVerifier } from './credential-verifier';
+import { CREDENTIAL_VERIFIERS, CredentialVerifier, InactiveCredentialError } from './credential-verifier';
 import type { Principal } from './principal';
 
 /** Longer bearer values are refused before any hashing or lookup. */
@@ -10,7 +10,7 @@ export const MAX_CREDENTIAL_LENGTH = 4096;
  * Resolves a presented bearer credential to the principal (tenant) it stands for, or null.
  * Whatever the verifier, the tenant is read again on every request: disabling a tenant takes effect on the
  * next request, also for self-contained credentials (JWTs) issued before. A disabled or unknown tenant gets
- * the same null as an unknown credential, so the answer reveals nothing about it.
+ * the same 401 as an unknown credential (InactiveCredentialError, which is not counted as a guess).
  */
 @Injectable()
 export class CredentialResolver {
@@ -23,7 +23,9 @@ export class CredentialResolver {
     if (credential.length === 0 || credential.length > MAX_CREDENTIAL_LENGTH) return null;
     for (const verifier of this.verifiers) {
       const principal = await verifier.verify(credential);
-      if (principal) return (await this.tenantIsActive(principal.tenantId)) ? principal : null;
+      if (!principal) continue;
+      if (!(await this.tenantIsActive(principal.tenantId))) throw new InactiveCredentialError();
+      return principal;
     }
     return null;
   }

@@ -1,6 +1,7 @@
 import { TenantRecord, TenantRepository, TokenRecord } from '../store/ports';
 import { StaticTokenVerifier } from './static-token.verifier';
 import { hashToken } from './token-hash';
+import { InactiveCredentialError } from './credential-verifier';
 
 const TOKEN = 'the-secret-token-0123456789';
 const TENANT: TenantRecord = { id: 't1', name: 'T1', disabled: false, createdAt: '2026-01-01T00:00:00.000Z' };
@@ -48,13 +49,15 @@ describe(StaticTokenVerifier.name, () => {
   it('refuses a revoked token', async () => {
     await expect(
       new StaticTokenVerifier(repository({ ...RECORD, revoked: true })).verify(TOKEN),
-    ).resolves.toBeNull();
+    ).rejects.toBeInstanceOf(InactiveCredentialError);
   });
 
   it('refuses an expired token', async () => {
     const sut = new StaticTokenVerifier(repository({ ...RECORD, expiresAt: '2026-06-01T00:00:00.000Z' }));
 
-    await expect(sut.verify(TOKEN, new Date('2026-06-01T00:00:00.000Z'))).resolves.toBeNull();
+    await expect(sut.verify(TOKEN, new Date('2026-06-01T00:00:00.000Z'))).rejects.toBeInstanceOf(
+      InactiveCredentialError,
+    );
   });
 
   it('accepts a token before its expiry', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantRepository } from '../store/ports';
-import { CredentialVerifier } from './credential-verifier';
+import { CredentialVerifier, InactiveCredentialError } from './credential-verifier';
 import type { Principal } from './principal';
 import { hashesEqual, hashToken } from './token-hash';
 
@@ -17,8 +17,10 @@ export class StaticTokenVerifier extends CredentialVerifier {
     // The lookup is by hash already; the constant-time comparison keeps a store that matched loosely (or a
     // future prefix index) from turning into a timing oracle.
     if (!record || !hashesEqual(record.hash, hash)) return null;
-    if (record.revoked) return null;
-    if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime()) return null;
+    if (record.revoked) throw new InactiveCredentialError();
+    if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now.getTime()) {
+      throw new InactiveCredentialError();
+    }
     // Whether the tenant is active is CredentialResolver's check, for every kind of credential.
     return { tenantId: record.tenantId, credentialId: record.id, label: record.label };
   }

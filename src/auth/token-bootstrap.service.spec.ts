@@ -168,4 +168,23 @@ describe(TokenBootstrapService.name, () => {
       ['SCIM_TOKEN', false],
     ]);
   });
+
+  it('keeps a token rotated from SCIM_TOKEN through the admin API when restarted with the same SCIM_TOKEN', async () => {
+    const tenants = new InMemoryTenants();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+    // POST /admin/tenants/default/tokens/{id}/rotate: the new token keeps the label, the old one is revoked.
+    tenants.tokens[0].revoked = true;
+    await tenants.insertToken({
+      id: 'rotated',
+      tenantId: DEFAULT_TENANT_ID,
+      label: 'SCIM_TOKEN',
+      hash: hashToken('rotated-token-0123456789abcdef'),
+      createdAt: new Date(Date.parse(tenants.tokens[0].createdAt) + 60_000).toISOString(),
+      revoked: false,
+    });
+
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+
+    expect(tenants.tokens.find((t) => t.id === 'rotated')).toMatchObject({ revoked: false });
+  });
 });

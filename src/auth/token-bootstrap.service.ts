@@ -58,9 +58,14 @@ export class TokenBootstrapService implements OnApplicationBootstrap {
       await this.tenants.insertToken(this.record(hash, ENV_TOKEN_LABEL));
       this.logger.log(`SCIM_TOKEN registered for tenant "${DEFAULT_TENANT_ID}"`);
     }
+    // Only bootstrap tokens older than this SCIM_TOKEN are superseded: a token rotated from it through the
+    // admin API keeps its label but is newer, and must survive a restart with the same SCIM_TOKEN.
     const superseded = (await this.tenants.listTokens(DEFAULT_TENANT_ID)).filter(
       (t) =>
-        !t.revoked && t.hash !== hash && (t.label === ENV_TOKEN_LABEL || t.label === GENERATED_TOKEN_LABEL),
+        !t.revoked &&
+        t.hash !== hash &&
+        (t.label === ENV_TOKEN_LABEL || t.label === GENERATED_TOKEN_LABEL) &&
+        (!existing || t.createdAt < existing.createdAt),
     );
     for (const token of superseded) await this.tenants.revokeToken(DEFAULT_TENANT_ID, token.id);
     if (superseded.length > 0) {

@@ -190,6 +190,16 @@ describe(loadConfig.name, () => {
     expect(problemsOf(() => loadConfig({ CONFIG_DIR: configDir }))).toContain('unknown setting "prot"');
   });
 
+  it('refuses a setting named like an Object.prototype member in default.json', () => {
+    // "constructor" would replace the class class-validator reads its rules from: nothing would be checked.
+    writeDefaults({ port: 'x', host: 'h', dataDir: 'd', logLevel: 'info', bodyLimit: 4096, constructor: 1 });
+
+    const message = problemsOf(() => loadConfig({ CONFIG_DIR: configDir }));
+
+    expect(message).toContain('unknown setting "constructor"');
+    expect(message).toContain('must be an integer between 1 and 65535');
+  });
+
   it('refuses a default.json that is not JSON', () => {
     writeDefaults('{ port: 3000 ');
 

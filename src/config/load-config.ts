@@ -334,7 +334,9 @@ export function loadConfig(
   const defaultsPath = join(configDir, DEFAULTS_FILE);
   for (const [key, value] of Object.entries(readDefaults(defaultsPath, problems))) {
     if (key.startsWith('$')) continue; // comments
-    if (!(key in SETTINGS)) {
+    // Own keys only: "constructor" or "toString" are in every object, and "constructor" would hide the
+    // class whose rules validateSync() applies.
+    if (!Object.hasOwn(SETTINGS, key)) {
       problems.push(`${defaultsPath} has an unknown setting "${key}" (known: ${KEYS.join(', ')})`);
       continue;
     }

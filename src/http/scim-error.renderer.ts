@@ -29,6 +29,13 @@ export function toScimError(exception: unknown, request: FastifyRequest, bodyLim
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       // RFC 7644 §3.7.3 answers an oversized payload with 413 and no scimType.
       return expected(new ScimError(413, undefined, `Request body exceeds the limit of ${bodyLimit} bytes`));
+    // Raised by Fastify's router before any hook or handler runs (app.factory.ts frameworkErrors).
+    case 'FST_ERR_BAD_URL':
+      return expected(
+        new ScimError(400, undefined, 'The request URL is malformed (invalid percent-encoding)'),
+      );
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return expected(new ScimError(414, undefined, 'A path segment of the request URL is too long'));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return expected(
         new ScimError(

@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * CSP of every API response (JSON, never rendered): nothing may load, nothing may frame it (OWASP REST
@@ -41,6 +41,18 @@ export const HSTS = 'max-age=31536000; includeSubDomains';
  *   from the ingress): RFC 6797 §7.2 forbids it over plain http, where it would be ignored anyway.
  * Neither Fastify nor Nest sends X-Powered-By or a Server header, and none is added.
  */
+/**
+ * The essential API headers, for the few responses no hook sees: errors Fastify's router answers before the
+ * onRequest hooks run (malformed URL, over-long path parameter; app.factory.ts frameworkErrors).
+ */
+export function setApiSecurityHeaders(reply: FastifyReply): void {
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('X-Frame-Options', 'DENY');
+  reply.header('Referrer-Policy', 'no-referrer');
+  reply.header('Content-Security-Policy', API_CSP);
+  reply.header('Cache-Control', 'no-store');
+}
+
 export async function registerSecurityHeaders(fastify: FastifyInstance, docsPaths: string[]): Promise<void> {
   await fastify.register(helmet, {
     global: true,

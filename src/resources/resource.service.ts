@@ -365,11 +365,26 @@ export class ResourceService {
       return unique((await this.memberships.groupsWithMember(tenantId, predicate.ids)).map((m) => m.groupId));
     }
     // Group ids among the members are harmless: the ids only select Users (`groups` is a User attribute).
+    // `groups pr`: an indirect membership implies a direct one, so direct members are all of them.
     if (predicate.any) return this.memberships.memberIdsInAnyGroup(tenantId);
-    const members = await Promise.all(
-      predicate.ids.map((groupId) => this.memberships.membersOf(tenantId, groupId)),
-    );
-    return unique(members.flat().map((m) => m.memberId));
+    // RFC 7643 §4.1.2: `groups` holds direct and indirect (nested) memberships, and view() shows both, so
+    // `groups eq "g"` matches members of g's nested groups too: walk down one level per round, each group once.
+    const memberIds = new Set<string>();
+    const seenGroups = new Set(predicate.ids);
+    for (let frontier = [...seenGroups]; frontier.length > 0;) {
+      const members = await Promise.all(
+        frontier.map((groupId) => this.memberships.membersOf(tenantId, groupId)),
+      );
+      frontier = [];
+      for (const { memberId, memberType } of members.flat()) {
+        memberIds.add(memberId);
+        if (memberType === 'Group' && !seenGroups.has(memberId)) {
+          seenGroups.add(memberId);
+          frontier.push(memberId);
+        }
+      }
+    }
+    return [...memberIds];
   }
 
   private compileSortSpec(

@@ -1,4 +1,5 @@
 import { DEFAULT_TENANT_ID } from '../../src/auth/token-bootstrap.service';
+import { TenantRepository } from '../../src/store/ports';
 import { addCredential, freshClientAddress, TestCredential, upsertTenant } from './support/credentials';
 import { createTestApp, TEST_TOKEN, TestApp } from './harness';
 
@@ -160,6 +161,45 @@ describe('Rate limits (e2e)', () => {
         status: '429',
         detail: `Too many failed authentication attempts from this address (at most 3 per minute); retry after ${retryAfter} seconds`,
       });
+    });
+
+    it('does not count credentials this server issued that were revoked or whose tenant is disabled', async () => {
+      // Entra calls from shared Azure addresses: one stale job must not get other tenants' traffic refused.
+      const address = freshClientAddress();
+      const revoked = await addCredential(t.app, 'revoked-tenant');
+      await t.app.get(TenantRepository).revokeToken('revoked-tenant', revoked.tokenId);
+      const disabled = await addCredential(t.app, 'disabled-tenant');
+      await t.app.get(TenantRepository).upsertTenant({
+        id: 'disabled-tenant',
+        name: 'disabled-tenant',
+        disabled: true,
+        createdAt: new Date().toISOString(),
+      });
+      const codes: number[] = [];
+      for (const credential of [revoked, disabled]) {
+        for (let i = 0; i < 5; i++) {
+          const response = await t.app.inject({
+            method: 'GET',
+            url: USERS,
+            headers: { ...address, ...credential.authHeader },
+          });
+          codes.push(response.statusCode);
+          expect(response.json()).toEqual({
+            schemas: [ERROR_SCHEMA],
+            status: '401',
+            detail: 'The bearer token is invalid, expired or revoked',
+          });
+        }
+      }
+
+      const valid = await t.app.inject({
+        method: 'GET',
+        url: USERS,
+        headers: { ...address, ...t.authHeader },
+      });
+
+      expect(codes).toEqual(Array(10).fill(401));
+      expect(valid.statusCode).toBe(200);
     });
 
     it('counts a missing token as a failure too', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ScimError } from '../../scim/errors';
-import { CredentialVerifier } from '../credential-verifier';
+import { CredentialVerifier, InactiveCredentialError } from '../credential-verifier';
 import type { Principal } from '../principal';
 import { AccessTokenService, InvalidAccessTokenError } from './access-token.service';
 import { OAuthClientRegistry } from './oauth-client.registry';
@@ -37,11 +37,12 @@ export class JwtCredentialVerifier extends CredentialVerifier {
       throw error;
     }
     const client = await this.clients.find(claims.sub);
+    // The signature proves this server issued the token: a refusal from here on is not a guess.
     if (!client || client.disabled || client.tenantId !== claims.tid) {
-      throw invalidToken('The OAuth client of this access token is disabled or no longer exists');
+      throw inactiveToken('The OAuth client of this access token is disabled or no longer exists');
     }
     if (!client.secrets.some((s) => s.fingerprint === claims.secret_id)) {
-      throw invalidToken('The client secret that obtained this access token has been removed');
+      throw inactiveToken('The client secret that obtained this access token has been removed');
     }
     // The tenant (disabled or gone) is checked by CredentialResolver for every kind of credential.
     return {
@@ -52,9 +53,18 @@ export class JwtCredentialVerifier extends CredentialVerifier {
   }
 }
 
+function challenge(description: string): Record<string, string> {
+  return {
+    'WWW-Authenticate': `Bearer realm="scim", error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`,
+  };
+}
+
 /** RFC 6750 §3.1: 401 with the Bearer challenge naming the error; the body is a SCIM error (RFC 7644 §3.12). */
 export function invalidToken(description: string): ScimError {
-  return new ScimError(401, undefined, description, {
-    'WWW-Authenticate': `Bearer realm="scim", error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`,
-  });
+  return new ScimError(401, undefined, description, challenge(description));
+}
+
+/** The same 401 for a token this server issued that no longer grants access (not counted as a guess). */
+function inactiveToken(description: string): ScimError {
+  return new InactiveCredentialError(description, challenge(description));
 }

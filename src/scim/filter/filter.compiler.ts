@@ -45,7 +45,8 @@ export interface MembershipPredicate {
   index: number;
   /**
    * 'groupsHavingMember': Group filter `members[value eq "u"]` → ids of groups whose direct members include
-   * one of `ids`. 'membersOfGroup': User filter `groups[value eq "g"]` → ids of members of any group in `ids`.
+   * one of `ids`. 'membersOfGroup': User filter `groups[value eq "g"]` → ids of direct or nested members
+   * (RFC 7643 §4.1.2) of any group in `ids`.
    */
   kind: 'groupsHavingMember' | 'membersOfGroup';
   /** The member ids (groupsHavingMember) or group ids (membersOfGroup) named by the filter. */

@@ -365,6 +365,23 @@ describe('Groups and memberships: RFC 7643 §4.2, RFC 7644 §3.5.2 over HTTP (e2
       expect(found).toEqual([user.id]);
       expect(found).not.toContain(other.id);
     });
+    it('is filterable through nested groups: groups.value eq an indirect group', async () => {
+      const user = await newUser();
+      await newUser();
+      const child = await scim.createGroup({
+        displayName: uniqueName('FilterChild'),
+        members: [{ value: user.id }],
+      });
+      const parent = await scim.createGroup({
+        displayName: uniqueName('FilterParent'),
+        members: [{ value: child.id }],
+      });
+
+      const response = await scim.query('/Users', { filter: `groups.value eq "${parent.id}"` });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.json<Json>().Resources.map((r: Json) => r.id)).toEqual([user.id]);
+    });
   });
 
   describe('deletes', () => {
