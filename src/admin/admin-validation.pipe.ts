@@ -20,7 +20,10 @@ export class AdminValidationPipe extends ValidationPipe {
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      exceptionFactory: (errors) => ScimError.invalidValue(`Invalid request: ${describe(errors).join('; ')}`),
+      // Several constraints of one property often share a message (e.g. the journal's `since`: IsInt, Min and
+      // Max all fail for "abc"): each message is told once.
+      exceptionFactory: (errors) =>
+        ScimError.invalidValue(`Invalid request: ${[...new Set(describe(errors))].join('; ')}`),
     });
   }
 

@@ -1,9 +1,11 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsInt,
   IsISO8601,
+  IsNotIn,
   IsOptional,
   IsString,
   Length,
@@ -12,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { ENV_TOKEN_LABEL, GENERATED_TOKEN_LABEL } from '../auth/token-bootstrap.service';
 
 /**
  * Tenant ids and OAuth client ids: unreserved URL characters (RFC 3986 §2.3), so they travel in paths,
@@ -19,7 +22,31 @@ import {
  */
 export const ID_PATTERN = /^[A-Za-z0-9._~-]{1,128}$/;
 const ID_MESSAGE = 'must be 1 to 128 characters of A-Z a-z 0-9 . _ ~ -';
-const DATE_MESSAGE = 'must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z';
+const DATE_MESSAGE =
+  'must be an ISO 8601 date-time with a time zone (Z or an offset such as +02:00), e.g. 2027-01-31T00:00:00Z';
+
+/**
+ * A time and then a zone designator: `Z` or ±hh:mm / ±hhmm (RFC 3339 §5.6). Without one, Date.parse reads the
+ * value as the server's local time, so the same request would expire a credential at different instants on
+ * different servers.
+ */
+const ZONED_DATE_TIME = /T\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/** An ISO 8601 date-time with an explicit time zone; both checks share one message (deduplicated on failure). */
+function IsZonedDateTime(field: string): PropertyDecorator {
+  const message = `${field} ${DATE_MESSAGE}`;
+  return applyDecorators(
+    IsISO8601({ strict: true, strictSeparator: true }, { message }),
+    Matches(ZONED_DATE_TIME, { message }),
+  );
+}
+
+/**
+ * Labels TokenBootstrapService uses to recognise the default tenant's bootstrap tokens (SCIM_TOKEN, generated):
+ * an admin-issued token with one of them would be revoked as "superseded" at the next boot.
+ */
+const RESERVED_TOKEN_LABELS = [ENV_TOKEN_LABEL, GENERATED_TOKEN_LABEL];
+const RESERVED = RESERVED_TOKEN_LABELS.map((label) => `"${label}"`).join(' or ');
 
 export class RateLimitDto {
   @ApiProperty({ description: 'Sustained requests per second per credential; 0 = no limit', example: 50 })
@@ -105,11 +132,14 @@ export class UpdateTenantDto {
 
 export class IssueTokenDto {
   @ApiProperty({
-    description: 'What the token is for (shown in listings and logs)',
+    description: `What the token is for (shown in listings and logs); not ${RESERVED}`,
     example: 'Entra provisioning',
   })
   @IsString()
   @Length(1, 200)
+  @IsNotIn(RESERVED_TOKEN_LABELS, {
+    message: `label must not be ${RESERVED} (reserved for bootstrap tokens)`,
+  })
   label!: string;
 
   @ApiPropertyOptional({
@@ -117,7 +147,7 @@ export class IssueTokenDto {
     example: '2027-01-31T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: `expiresAt ${DATE_MESSAGE}` })
+  @IsZonedDateTime('expiresAt')
   expiresAt?: string;
 }
 
@@ -137,7 +167,7 @@ export class RotateTokenDto {
     example: '2027-01-31T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: `expiresAt ${DATE_MESSAGE}` })
+  @IsZonedDateTime('expiresAt')
   expiresAt?: string;
 }
 
@@ -158,13 +188,13 @@ export class CreateOAuthClientDto {
 
   @ApiPropertyOptional({ description: 'Expiry of the first secret', example: '2027-01-31T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: `secretExpiresAt ${DATE_MESSAGE}` })
+  @IsZonedDateTime('secretExpiresAt')
   secretExpiresAt?: string;
 }
 
 export class AddClientSecretDto {
   @ApiPropertyOptional({ description: 'Expiry of the new secret', example: '2027-01-31T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: `expiresAt ${DATE_MESSAGE}` })
+  @IsZonedDateTime('expiresAt')
   expiresAt?: string;
 }

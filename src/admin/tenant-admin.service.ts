@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { OAuthClientRegistry } from '../auth/oauth/oauth-client.registry';
 import { generateToken, hashToken } from '../auth/token-hash';
 import { ScimError } from '../scim/errors';
 import {
@@ -50,6 +51,7 @@ export class TenantAdminService {
   constructor(
     private readonly tenants: TenantRepository,
     private readonly settings: TenantSettingsService,
+    private readonly oauthClients: OAuthClientRegistry,
   ) {}
 
   // ---- tenants -------------------------------------------------------------------------------------------
@@ -153,9 +155,17 @@ export class TenantAdminService {
 
   async createClient(tenantId: string, dto: CreateOAuthClientDto): Promise<CreatedOAuthClientView> {
     await this.tenant(tenantId);
+    const clientId = dto.clientId ?? randomUUID();
+    // A client declared in configuration shadows a stored one (OAuthClientRegistry.find): created anyway,
+    // its secret would be shown once and never authenticate.
+    if (this.oauthClients.isConfigured(clientId)) {
+      throw ScimError.conflict(
+        `An OAuth client with id "${clientId}" is declared in configuration (oauth-clients.json / OAUTH_CLIENTS)`,
+      );
+    }
     const { secret, record } = newSecret(futureDate(dto.secretExpiresAt, 'secretExpiresAt'));
     const client: OAuthClientRecord = {
-      clientId: dto.clientId ?? randomUUID(),
+      clientId,
       tenantId,
       label: dto.label,
       createdAt: new Date().toISOString(),

@@ -10,6 +10,19 @@ import { ScimError } from '../scim/errors';
 import { SchemaRegistry } from '../scim/schema/schema.registry';
 
 /**
+ * RFC 7644 §4: "If a 'filter' is provided, the service provider SHOULD respond with HTTP status code 403
+ * (Forbidden) to ensure that clients cannot incorrectly assume that any matching conditions specified in a
+ * filter are true." Any `filter` counts, even an empty one: it was provided, and would otherwise be ignored.
+ */
+function refuseFilter(request: FastifyRequest): void {
+  const query = request.query as Record<string, unknown> | undefined;
+  if (query?.filter === undefined) return;
+  throw ScimError.forbidden(
+    'Discovery endpoints do not support filtering (RFC 7644 §4): remove the "filter" parameter',
+  );
+}
+
+/**
  * RFC 7644 §4 discovery. Served to authenticated clients (it describes this tenant's server) and needs no data.
  * Every capability is read from the settings the code enforces, so the document cannot drift from behaviour.
  */
@@ -27,6 +40,7 @@ export class DiscoveryController {
   @Get('ServiceProviderConfig')
   @ApiOperation({ summary: 'Capabilities of this server (RFC 7643 §5, RFC 9865 §4)' })
   serviceProviderConfig(@Req() request: FastifyRequest) {
+    refuseFilter(request);
     const s = this.settings;
     const baseUrl = this.contexts.baseUrl(request);
     return serviceProviderConfig({
@@ -52,6 +66,7 @@ export class DiscoveryController {
   @Get('ResourceTypes')
   @ApiOperation({ summary: 'Resource types (RFC 7643 §6)' })
   resourceTypes(@Req() request: FastifyRequest) {
+    refuseFilter(request);
     const resources = resourceTypeResources(this.registry, this.contexts.baseUrl(request));
     return new ListResult({ resources, totalResults: resources.length, startIndex: 1 });
   }
@@ -59,6 +74,7 @@ export class DiscoveryController {
   @Get('ResourceTypes/:name')
   @ApiOperation({ summary: 'One resource type' })
   resourceType(@Req() request: FastifyRequest, @Param('name') name: string) {
+    refuseFilter(request);
     const found = resourceTypeResources(this.registry, this.contexts.baseUrl(request)).find(
       (r) => String(r.id).toLowerCase() === name.toLowerCase(),
     );
@@ -69,6 +85,7 @@ export class DiscoveryController {
   @Get('Schemas')
   @ApiOperation({ summary: 'Schemas with every attribute (RFC 7643 §7)' })
   schemas(@Req() request: FastifyRequest) {
+    refuseFilter(request);
     const resources = schemaResources(this.registry, this.contexts.baseUrl(request));
     return new ListResult({ resources, totalResults: resources.length, startIndex: 1 });
   }
@@ -76,6 +93,7 @@ export class DiscoveryController {
   @Get('Schemas/:urn')
   @ApiOperation({ summary: 'One schema, by URN' })
   schema(@Req() request: FastifyRequest, @Param('urn') urn: string) {
+    refuseFilter(request);
     const found = schemaResources(this.registry, this.contexts.baseUrl(request)).find(
       (r) => String(r.id).toLowerCase() === urn.toLowerCase(),
     );

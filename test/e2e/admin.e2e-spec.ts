@@ -439,6 +439,44 @@ describe('Admin API (e2e)', () => {
       expect(response.json().detail).toContain('expiresAt must lie in the future');
     });
 
+    it.each(['SCIM_TOKEN', 'generated'])(
+      'refuses the bootstrap label "%s" with 400 invalidValue: the next boot would revoke the token',
+      async (label) => {
+        const tokens = async () => (await admin('GET', '/admin/tenants/default/tokens')).json().items;
+        const before = await tokens();
+
+        const response = await admin('POST', '/admin/tenants/default/tokens', { label });
+
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidValue' });
+        expect(response.json().detail).toContain('label must not be "SCIM_TOKEN" or "generated"');
+        expect(await tokens()).toEqual(before);
+      },
+    );
+
+    it.each([
+      ['issuing', (_id: string) => '/admin/tenants/tok/tokens', { label: 'no-zone' }],
+      ['rotating', (id: string) => `/admin/tenants/tok/tokens/${id}/rotate`, {}],
+    ])('refuses an expiry without a time zone when %s with 400 invalidValue', async (_label, url, body) => {
+      const issued = (await admin('POST', '/admin/tenants/tok/tokens', { label: 'zone' })).json();
+
+      const response = await admin('POST', url(issued.id), { ...body, expiresAt: '2099-01-01T00:00:00' });
+
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidValue' });
+      expect(response.json().detail).toContain('expiresAt must be an ISO 8601 date-time with a time zone');
+    });
+
+    it('accepts an expiry with an explicit offset, stored in UTC', async () => {
+      const response = await admin('POST', '/admin/tenants/tok/tokens', {
+        label: 'offset',
+        expiresAt: '2099-01-01T00:00:00+02:00',
+      });
+
+      expect(response.statusCode).toBe(201);
+      expect(response.json().expiresAt).toBe('2098-12-31T22:00:00.000Z');
+    });
+
     it('refuses an expiry that is not a date with 400', async () => {
       const response = await admin('POST', '/admin/tenants/tok/tokens', {
         label: 'x',
@@ -599,6 +637,24 @@ describe('Admin API (e2e)', () => {
       expect(response.statusCode).toBe(404);
     });
 
+    it('refuses a secret expiry without a time zone with 400 invalidValue, on create and on a new secret', async () => {
+      const created = await admin('POST', '/admin/tenants/oauth/oauth-clients', {
+        label: 'no-zone',
+        secretExpiresAt: '2099-01-01T00:00:00',
+      });
+      const existing = (await admin('POST', '/admin/tenants/oauth/oauth-clients', { label: 'zone' })).json();
+      const added = await admin('POST', `/admin/tenants/oauth/oauth-clients/${existing.clientId}/secrets`, {
+        expiresAt: '2099-01-01T00:00:00.000',
+      });
+
+      expect([created.statusCode, created.json().scimType, created.json().detail]).toEqual([
+        400,
+        'invalidValue',
+        expect.stringContaining('secretExpiresAt must be an ISO 8601 date-time with a time zone'),
+      ]);
+      expect([added.statusCode, added.json().scimType]).toEqual([400, 'invalidValue']);
+    });
+
     it('refuses more than 5 active secrets with 409', async () => {
       const created = (await admin('POST', '/admin/tenants/oauth/oauth-clients', { label: 'many' })).json();
       const url = `/admin/tenants/oauth/oauth-clients/${created.clientId}/secrets`;
@@ -756,5 +812,53 @@ describe('Admin API failed-authentication throttle (e2e)', () => {
     expect(blocked.statusCode).toBe(429);
     expect(blocked.headers['retry-after']).toBeDefined();
     expect(blocked.json()).toMatchObject({ schemas: [ERROR_SCHEMA], status: '429' });
+  });
+});
+
+// Own app (passport is a singleton, see above): OAuth clients declared in configuration.
+describe('Admin API with OAuth clients declared in configuration (e2e)', () => {
+  const DECLARED_SECRET = 'declared-client-secret-0123456789abcdef';
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      adminToken: ADMIN_TOKEN,
+      authFailureLimitPerMinute: 0,
+      oauthClients: JSON.stringify([{ id: 'declared', secrets: [{ hash: sha256(DECLARED_SECRET) }] }]),
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/admin/tenants',
+      headers: ADMIN_HEADER,
+      payload: { id: 'decl', name: 'Declared' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('refuses to create a client with the id of a declared client with 409: its secret would never work', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/admin/tenants/decl/oauth-clients',
+      headers: ADMIN_HEADER,
+      payload: { label: 'Shadowed', clientId: 'declared' },
+    });
+
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toEqual({
+      schemas: [ERROR_SCHEMA],
+      status: '409',
+      detail:
+        'An OAuth client with id "declared" is declared in configuration (oauth-clients.json / OAUTH_CLIENTS)',
+    });
+    expect(await t.app.get(TenantRepository).findOAuthClient('declared')).toBeNull();
+    await expect(oauthAccessToken(t, 'declared', DECLARED_SECRET)).resolves.toEqual(expect.any(String));
+  });
+
+  it('still creates clients with other ids', async () => {
+    const client = await createOAuthClient(t, 'decl');
+
+    await expect(oauthAccessToken(t, client.clientId, client.clientSecret)).resolves.toEqual(
+      expect.any(String),
+    );
   });
 });

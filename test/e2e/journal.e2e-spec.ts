@@ -267,6 +267,14 @@ describe('Change journal (e2e)', () => {
     expect([response.statusCode, response.json().detail]).toEqual([400, expect.stringContaining(parameter)]);
   });
 
+  it('tells each validation message once', async () => {
+    const response = await journal('?since=abc');
+
+    expect(response.json().detail).toBe(
+      'Invalid request: since: must be a whole number >= 0 (a sequence number)',
+    );
+  });
+
   it('answers 404 for an unknown tenant', async () => {
     expect((await journal('', 'no-such-tenant')).statusCode).toBe(404);
   });

@@ -116,6 +116,16 @@ describe(OAuthClientRegistry.name, () => {
     await expect(sut.find('entra')).resolves.toMatchObject({ tenantId: 'default' });
     expect(store.findOAuthClient).not.toHaveBeenCalled();
   });
+
+  it('tells a configured client id from a stored or unknown one', () => {
+    const sut = new OAuthClientRegistry([client()], tenants(STORED));
+
+    expect([sut.isConfigured('entra'), sut.isConfigured('stored'), sut.isConfigured('nope')]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
 });
 
 describe(fromRecord.name, () => {

@@ -46,6 +46,14 @@ export class OAuthClientRegistry {
     return this.configured.size;
   }
 
+  /**
+   * Whether `clientId` is declared in configuration. Such an id shadows any stored client, so the admin API
+   * must not create a client with it: its secret would never authenticate.
+   */
+  isConfigured(clientId: string): boolean {
+    return this.configured.has(clientId);
+  }
+
   async find(clientId: string): Promise<OAuthClient | null> {
     const configured = this.configured.get(clientId);
     if (configured) return configured;

@@ -16,7 +16,7 @@ const logger = new Logger('OAuth');
  * OAuth 2.0 client credentials (RFC 6749 §4.4): the token endpoint, the JWT access tokens and their verifier
  * (registered in CREDENTIAL_VERIFIERS by AuthModule). Clients and signing key are loaded at boot; a bad
  * declaration stops the boot with a message naming the file or setting. Global for AuthenticationSchemes
- * (ServiceProviderConfig). TenantRepository comes from the global StoreModule.
+ * (ServiceProviderConfig) and OAuthClientRegistry (the admin API refuses to shadow a declared client). TenantRepository comes from the global StoreModule.
  */
 @Global()
 @Module({
@@ -52,6 +52,6 @@ const logger = new Logger('OAuth');
     JwtCredentialVerifier,
     TokenEndpointService,
   ],
-  exports: [AuthenticationSchemes, JwtCredentialVerifier],
+  exports: [AuthenticationSchemes, JwtCredentialVerifier, OAuthClientRegistry],
 })
 export class OAuthModule {}

@@ -176,8 +176,20 @@ describe(toScimResource.name, () => {
       expect(project({ attributes: ['meta.location'] }).meta).toEqual({ location: `${BASE}/Users/u1` });
     });
 
-    it('behaves as if absent when every name is unknown', () => {
-      expect(project({ attributes: ['shoeSize'] })).toEqual(project());
+    it('returns only id and schemas when every name is unknown (RFC 7644 §3.9)', () => {
+      expect(project({ attributes: ['shoeSize'] })).toEqual({ schemas: [USER_SCHEMA], id: 'u1' });
+    });
+
+    it('returns only id and schemas for the unknown names parseAttributeList keeps', () => {
+      const attributes = parseAttributeList(registry, 'User', 'shoeSize,urn:example:other:attr');
+      expect(project({ attributes })).toEqual({ schemas: [USER_SCHEMA], id: 'u1' });
+    });
+
+    it('leaves out group members when every name is unknown', () => {
+      const doc = { id: 'g1', schemas: [GROUP_SCHEMA], meta, displayName: 'Sales' };
+      expect(
+        toScimResource(registry, 'Group', doc, { ...ctx(), members: [], attributes: ['nosuch'] }),
+      ).toEqual({ schemas: [GROUP_SCHEMA], id: 'g1' });
     });
 
     it('does not return an attribute asked for only by an unknown sibling', () => {
@@ -254,6 +266,14 @@ describe(toScimResource.name, () => {
       expect(run({ excludedAttributes: [`${ACME}:tag`] })[ACME]).toEqual({ tag: 't' });
     });
 
+    it('keeps "always" attributes when every requested name is unknown', () => {
+      expect(run({ attributes: ['shoeSize'] })).toEqual({
+        schemas: [USER_SCHEMA, ACME],
+        id: 'u1',
+        [ACME]: { tag: 't' },
+      });
+    });
+
     it('never returns a "never" attribute even when asked for', () => {
       expect(run({ attributes: [`${ACME}:pin`] })[ACME]).toEqual({ tag: 't' });
     });
@@ -308,10 +328,20 @@ describe(parseAttributeList.name, () => {
     expect(parseAttributeList(registry, 'User', `${USER_SCHEMA}:userName`)).toEqual(['userName']);
   });
 
-  it('ignores unknown attributes and unknown schemas', () => {
-    expect(parseAttributeList(registry, 'User', 'shoeSize,urn:example:other:attr,userName')).toEqual([
+  it('keeps unknown attributes and unknown schemas as given, so the request is not lost', () => {
+    expect(parseAttributeList(registry, 'User', ' shoeSize,urn:example:other:attr,userName')).toEqual([
+      'shoeSize',
+      'urn:example:other:attr',
       'userName',
     ]);
+  });
+
+  it('drops case-insensitive duplicates of unknown names', () => {
+    expect(parseAttributeList(registry, 'User', 'shoeSize,SHOESIZE')).toEqual(['shoeSize']);
+  });
+
+  it('returns an empty list when there are only empty items', () => {
+    expect(parseAttributeList(registry, 'User', ' , ,')).toEqual([]);
   });
 
   it('keeps undeclared extension attributes', () => {
@@ -348,6 +378,15 @@ describe(wantsAttribute.name, () => {
 
   it('wants groups of a user by default', () => {
     expect(wantsAttribute(registry, 'User', 'groups')).toBe(true);
+  });
+
+  it('does not want members when every requested name is unknown', () => {
+    expect(wantsAttribute(registry, 'Group', 'members', { attributes: ['nosuch'] })).toBe(false);
+  });
+
+  it('does not want groups of a user when every requested name is unknown', () => {
+    const attributes = parseAttributeList(registry, 'User', 'nosuch');
+    expect(wantsAttribute(registry, 'User', 'groups', { attributes })).toBe(false);
   });
 
   it('does not want an unknown attribute', () => {

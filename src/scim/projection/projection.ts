@@ -68,8 +68,10 @@ function toSelector(registry: SchemaRegistry, resourceType: string, path: string
 
 /**
  * Resolves a comma-separated `attributes` / `excludedAttributes` parameter (RFC 7644 §3.9, §3.10 notation)
- * into canonical paths. Unknown attributes and URNs of unknown schemas are ignored — the RFC is silent and a
- * client asking for an attribute we do not have simply gets nothing for it. Duplicates are dropped.
+ * into canonical paths. Unknown attributes and URNs of unknown schemas are kept as given: they designate
+ * nothing (a client asking for an attribute we do not have simply gets nothing for it), but they still count
+ * as a request — RFC 7644 §3.9 `attributes` replaces the default set, so `attributes=nosuch` must not fall
+ * back to the full resource. Duplicates (case-insensitive) and empty items are dropped.
  */
 export function parseAttributeList(
   registry: SchemaRegistry,
@@ -90,7 +92,8 @@ export function parseAttributeList(
       if (dynamic)
         canonical = dynamic.attributeName ? `${dynamic.urn}:${dynamic.attributeName}` : dynamic.urn;
     }
-    if (canonical && !out.has(lower(canonical))) out.set(lower(canonical), canonical);
+    canonical ??= path;
+    if (!out.has(lower(canonical))) out.set(lower(canonical), canonical);
   }
   return [...out.values()];
 }
@@ -102,10 +105,10 @@ class AttributeSelection {
   constructor(registry: SchemaRegistry, resourceType: string, attributes?: string[], excluded?: string[]) {
     const resolve = (paths: string[]) =>
       paths.map((p) => toSelector(registry, resourceType, p.trim())).filter((s): s is Selector => !!s);
-    // An empty `attributes` list requests nothing in particular: the default set is returned.
-    const include = attributes && attributes.length > 0 ? resolve(attributes) : undefined;
-    // Every name unknown: nothing we can honour, so behave as if absent rather than return only the id.
-    this.include = include && include.length > 0 ? include : undefined;
+    // An empty `attributes` list requests nothing in particular: the default set is returned. A list of only
+    // unknown names resolves to no selector at all: RFC 7644 §3.9 says `attributes` overrides the default set,
+    // so only the attributes returned "always" (id, schemas, …) are left — never the full resource.
+    this.include = attributes && attributes.length > 0 ? resolve(attributes) : undefined;
     this.exclude = excluded ? resolve(excluded) : [];
   }
 

@@ -4,6 +4,7 @@ import {
   ACME,
   ENTERPRISE,
   expectScimError,
+  GROUP_SCHEMA,
   Json,
   LIST_SCHEMA,
   patchOp,
@@ -630,6 +631,32 @@ describe('Queries: RFC 7644 §3.4.2, RFC 9865 over HTTP (e2e)', () => {
 
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ schemas: [USER_SCHEMA], id: alice.id, userName: 'alice' });
+    });
+
+    it('returns only id and schemas when every asked name is unknown, not the default set', async () => {
+      const alice = users.get('alice')!;
+
+      const response = await scim.get(`/Users/${alice.id}?attributes=nosuch`);
+
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ schemas: [USER_SCHEMA], id: alice.id });
+    });
+
+    it('leaves out group members when every asked name is unknown', async () => {
+      const group = await scim.createGroup({
+        displayName: 'attrs-nosuch',
+        members: [{ value: users.get('alice')!.id }],
+      });
+
+      const one = await scim.get(`/Groups/${group.id}?attributes=nosuch`);
+      const list = await scim.query('/Groups', {
+        filter: 'displayName eq "attrs-nosuch"',
+        attributes: 'nosuch',
+      });
+
+      expect(one.json()).toEqual({ schemas: [GROUP_SCHEMA], id: group.id });
+      expect(list.json<Json>().Resources).toEqual([{ schemas: [GROUP_SCHEMA], id: group.id }]);
+      await scim.delete(`/Groups/${group.id}`);
     });
   });
 

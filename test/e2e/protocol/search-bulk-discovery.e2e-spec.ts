@@ -521,6 +521,19 @@ describe('Discovery (RFC 7644 §4, RFC 7643 §5–§7) (e2e)', () => {
     });
   });
 
+  it.each([
+    '/ServiceProviderConfig?filter=patch.supported%20eq%20false',
+    '/ResourceTypes?filter=name%20eq%20%22Group%22',
+    '/ResourceTypes/User?filter=name%20eq%20%22Group%22',
+    `/Schemas?filter=id%20eq%20%22${GROUP_SCHEMA}%22`,
+    `/Schemas/${USER_SCHEMA}?filter=id%20eq%20%22x%22`,
+    '/Schemas?filter=',
+  ])('answers %s with a SCIM 403: a filter is not supported (RFC 7644 §4)', async (path) => {
+    const body = expectScimError(await scim.get(path), 403);
+
+    expect(body.detail).toMatch(/filter/);
+  });
+
   it.each(['/Schemas/urn:nope', '/ResourceTypes/Printer'])('answers %s with a SCIM 404', async (path) => {
     expectScimError(await scim.get(path), 404);
   });
