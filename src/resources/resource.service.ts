@@ -44,6 +44,7 @@ import {
   ResourceDocument,
   versionTag,
 } from '../store/resource-document';
+import { missingMembersError } from '../store/missing-members.error';
 import { hashPassword } from './password.hasher';
 import { assertIfMatch } from './preconditions';
 import { TenantSettingsService } from '../tenants/tenant-settings.service';
@@ -461,7 +462,8 @@ export class ResourceService {
 
   /**
    * Members must be resources of this tenant (a foreign or unknown id is refused exactly like an unknown one),
-   * and a group cannot contain itself. Returns the members with their resource type.
+   * and a group cannot contain itself. Returns the members with their resource type. An early answer only:
+   * a member deleted between here and the commit is refused by the commit itself (ResourceRepository.commit).
    */
   private async checkMembers(
     tenantId: string,
@@ -476,15 +478,7 @@ export class ResourceService {
       this.resources.existingIds(tenantId, 'Group', ids),
     ]);
     const missing = ids.filter((id) => !users.has(id) && !groups.has(id));
-    if (missing.length > 0) {
-      const shown = missing
-        .slice(0, 5)
-        .map((id) => `"${id}"`)
-        .join(', ');
-      throw ScimError.invalidValue(
-        `members: no User or Group with id ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`,
-      );
-    }
+    if (missing.length > 0) throw missingMembersError(missing);
     return ids.map((id) => ({ memberId: id, memberType: users.has(id) ? 'User' : 'Group' }));
   }
 
@@ -495,13 +489,15 @@ export class ResourceService {
     delta: { removeAll: boolean; remove: string[]; add: { memberId: string }[] },
   ): Promise<boolean> {
     if (delta.removeAll) return true;
-    for (const memberId of delta.remove) {
-      if (await this.memberships.isMember(tenantId, groupId, memberId)) return true;
-    }
-    for (const { memberId } of delta.add) {
-      if (!(await this.memberships.isMember(tenantId, groupId, memberId))) return true;
-    }
-    return false;
+    const ids = unique([...delta.remove, ...delta.add.map((m) => m.memberId)]);
+    if (ids.length === 0) return false;
+    // One question for all of them: Entra retries adds of thousands of members (entra.md), one round trip each
+    // would make every retry slow on MongoDB.
+    const present = await this.memberships.existingMembers(tenantId, groupId, ids);
+    return (
+      delta.remove.some((memberId) => present.has(memberId)) ||
+      delta.add.some(({ memberId }) => !present.has(memberId))
+    );
   }
 
   /** Whether a PUT's member list differs from the group's current members (for changedAttributes). */

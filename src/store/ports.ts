@@ -78,6 +78,11 @@ export abstract class ResourceRepository {
    *
    * `applied: false` (nothing written, no journal) when a `replace` or `delete` finds the document gone or at
    * another revision than expected. Throws ScimError 409 uniqueness (nothing written) on a duplicate key.
+   *
+   * Every member a unit adds must exist when the unit commits, as a resource of the tenant of its memberType
+   * (User or Group); checked inside the commit, so that a delete of the member cannot slip in between the
+   * caller's own check and the write (the group would keep a dangling member). Otherwise throws ScimError 400
+   * invalidValue, nothing written, no journal (after the compare-and-swap: a stale unit is `applied: false`).
    */
   abstract commit(tenantId: string, unit: WriteUnit): Promise<CommitResult>;
 }
@@ -172,7 +177,11 @@ export abstract class MembershipRepository {
   abstract groupIdsWithAnyMember(tenantId: string): Promise<string[]>;
   /** Ids of everything (users and groups) that is a member of at least one group (filter `groups pr`), each once. */
   abstract memberIdsInAnyGroup(tenantId: string): Promise<string[]>;
-  abstract isMember(tenantId: string, groupId: string, memberId: string): Promise<boolean>;
+  /**
+   * The ids among `memberIds` that are direct members of the group: one question however many ids (a retried
+   * add of 10,000 members is one query, not 10,000).
+   */
+  abstract existingMembers(tenantId: string, groupId: string, memberIds: string[]): Promise<Set<string>>;
 }
 
 /** Tenants and their credentials. Only hashes of secrets are ever stored. */

@@ -204,6 +204,8 @@ export function describeJournalContract(name: string, createHarness: () => Store
 
     it('applies memberships with the document: removeAll, then remove, then add', async () => {
       await sut.resources.commit(T1, { insert: group('g1', 'Sales'), journal: [] });
+      await sut.resources.commit(T1, { insert: user('u3', 'carol'), journal: [] });
+      await sut.resources.commit(T1, { insert: group('g9', 'Team'), journal: [] });
       await sut.memberships.add(T1, 'g1', [
         { memberId: 'u1', memberType: 'User' },
         { memberId: 'u2', memberType: 'User' },
@@ -227,6 +229,7 @@ export function describeJournalContract(name: string, createHarness: () => Store
 
     it('removes and adds single members of a group', async () => {
       await sut.resources.commit(T1, { insert: group('g1', 'Sales'), journal: [] });
+      await sut.resources.commit(T1, { insert: user('u2', 'bob'), journal: [] });
       await sut.memberships.add(T1, 'g1', [
         { memberId: 'u1', memberType: 'User' },
         { memberId: 'u2', memberType: 'User' },
@@ -245,6 +248,7 @@ export function describeJournalContract(name: string, createHarness: () => Store
 
     it('leaves memberships untouched when the compare-and-swap fails', async () => {
       await sut.resources.commit(T1, { insert: group('g1', 'Sales'), journal: [] });
+      await sut.resources.commit(T1, { insert: user('u2', 'bob'), journal: [] });
       await sut.memberships.add(T1, 'g1', [{ memberId: 'u1', memberType: 'User' }]);
       await sut.resources.commit(T1, {
         replace: { doc: group('g1', 'Sales', 5), expectedRev: 4 },
@@ -252,6 +256,142 @@ export function describeJournalContract(name: string, createHarness: () => Store
         journal: [entry('membership', 'g1')],
       });
       expect((await sut.memberships.membersOf(T1, 'g1')).map((m) => m.memberId)).toEqual(['u1']);
+    });
+
+    describe('members added by a unit must exist when it commits', () => {
+      const asUser = (memberId: string) => ({ memberId, memberType: 'User' });
+      const membersOfG1 = async () =>
+        (await sut.memberships.membersOf(T1, 'g1')).map((m) => m.memberId).sort();
+
+      beforeEach(async () => {
+        await sut.resources.commit(T1, { insert: group('g1', 'Sales'), journal: [] });
+        await sut.resources.commit(T1, { insert: user('u1', 'alice'), journal: [] });
+        await sut.resources.commit(T1, { insert: user('u2', 'bob'), journal: [] });
+        await sut.memberships.add(T1, 'g1', [asUser('u1')]);
+      });
+
+      /** A replace of g1 (rev 1 → 2) that removes every member and adds these, with its journal entry. */
+      const replacingMembers = (add: { memberId: string; memberType: string }[]): WriteUnit => ({
+        replace: { doc: group('g1', 'Renamed', 2), expectedRev: 1 },
+        memberships: { groupId: 'g1', removeAll: true, add },
+        journal: [entry('replace', 'g1', { resourceType: 'Group', changedAttributes: ['members'] })],
+      });
+
+      it('refuses the whole unit with 400 invalidValue naming the missing member', async () => {
+        const error = await sut.resources.commit(T1, replacingMembers([asUser('u2'), asUser('ghost')])).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(ScimError);
+        const { status, scimType, message } = error as ScimError;
+        expect([status, scimType, message]).toEqual([
+          400,
+          'invalidValue',
+          'members: no User or Group with id "ghost"',
+        ]);
+      });
+
+      it('writes nothing of a refused unit: document, memberships and journal stay as they were', async () => {
+        await sut.resources
+          .commit(T1, replacingMembers([asUser('u2'), asUser('ghost')]))
+          .catch(() => undefined);
+        const doc = await sut.resources.findById(T1, 'Group', 'g1');
+        expect([doc?._rev, doc?.displayName, await membersOfG1(), await seqsOf(T1)]).toEqual([
+          1,
+          'Sales',
+          ['u1'],
+          [],
+        ]);
+      });
+
+      it('refuses to create a group with a missing member, and creates nothing', async () => {
+        const refused = await sut.resources
+          .commit(T1, {
+            insert: group('g2', 'Support'),
+            memberships: { groupId: 'g2', add: [asUser('u1'), asUser('ghost')] },
+            journal: [entry('create', 'g2', { resourceType: 'Group' })],
+          })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        expect((refused as ScimError).status).toBe(400);
+        expect([
+          await sut.resources.findById(T1, 'Group', 'g2'),
+          await sut.memberships.membersOf(T1, 'g2'),
+          await seqsOf(T1),
+        ]).toEqual([null, [], []]);
+      });
+
+      it('refuses a member deleted after the caller checked it', async () => {
+        await sut.resources.commit(T1, { delete: { resourceType: 'User', id: 'u2' }, journal: [] });
+        await expect(sut.resources.commit(T1, replacingMembers([asUser('u2')]))).rejects.toMatchObject({
+          status: 400,
+        });
+        expect(await sut.memberships.groupsWithMember(T1, ['u2'])).toEqual([]);
+      });
+
+      it('refuses a member of another tenant', async () => {
+        await sut.resources.commit(T2, { insert: user('x1', 'xavier', 1, T2), journal: [] });
+        await expect(sut.resources.commit(T1, replacingMembers([asUser('x1')]))).rejects.toMatchObject({
+          status: 400,
+        });
+      });
+
+      it('refuses a member that is no resource of its memberType', async () => {
+        const unit = replacingMembers([{ memberId: 'u1', memberType: 'Group' }]);
+        await expect(sut.resources.commit(T1, unit)).rejects.toMatchObject({ status: 400 });
+      });
+
+      it('accepts existing users and groups as members', async () => {
+        await sut.resources.commit(T1, { insert: group('g2', 'Support'), journal: [] });
+        const result = await sut.resources.commit(
+          T1,
+          replacingMembers([asUser('u2'), { memberId: 'g2', memberType: 'Group' }]),
+        );
+        expect([result.applied, await membersOfG1()]).toEqual([true, ['g2', 'u2']]);
+      });
+
+      it('leaves the added members themselves as they were (no revision, no extra field)', async () => {
+        await sut.resources.commit(T1, replacingMembers([asUser('u2')]));
+        expect(await sut.resources.findById(T1, 'User', 'u2')).toEqual(user('u2', 'bob'));
+      });
+
+      it('checks the compare-and-swap first: a stale unit with a missing member is not applied, not refused', async () => {
+        const unit = {
+          ...replacingMembers([asUser('ghost')]),
+          replace: { doc: group('g1', 'X', 9), expectedRev: 8 },
+        };
+        expect(await sut.resources.commit(T1, unit)).toEqual({ applied: false, journalSeqs: [] });
+      });
+
+      it('never keeps a membership of a member deleted concurrently', async () => {
+        const n = 10;
+        for (let i = 0; i < n; i++) {
+          await sut.resources.commit(T1, { insert: user(`r${i}`, `racer${i}`), journal: [] });
+          await sut.resources.commit(T1, { insert: group(`rg${i}`, `race group ${i}`), journal: [] });
+        }
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: n }, (_, i) => [
+            sut.resources.commit(T1, {
+              replace: { doc: group(`rg${i}`, `race group ${i}`, 2), expectedRev: 1 },
+              memberships: { groupId: `rg${i}`, add: [asUser(`r${i}`)] },
+              journal: [],
+            }),
+            sut.resources.commit(T1, { delete: { resourceType: 'User', id: `r${i}` }, journal: [] }),
+          ]).flat(),
+        );
+        // Each group commit either went first (and the delete then removed the membership) or was refused.
+        const failures = outcomes.flatMap((o) =>
+          o.status === 'rejected' ? [(o.reason as ScimError).status] : [],
+        );
+        expect(failures.every((status) => status === 400)).toBe(true);
+        const racers = Array.from({ length: n }, (_, i) => `r${i}`);
+        expect([
+          await sut.memberships.groupsWithMember(T1, racers),
+          await sut.resources.existingIds(T1, 'User', racers),
+        ]).toEqual([[], new Set()]);
+      });
     });
 
     it('refuses a unit that changes two documents', async () => {

@@ -555,7 +555,7 @@ export function describeRepositoryContract(name: string, createHarness: () => St
         await sut.memberships.add(T1, 'g2', [alice]);
         await sut.memberships.removeAllOfGroup(T1, 'g1');
         expect(await sut.memberships.membersOf(T1, 'g1')).toEqual([]);
-        expect(await sut.memberships.isMember(T1, 'g2', 'u1')).toBe(true);
+        expect(await sut.memberships.existingMembers(T1, 'g2', ['u1'])).toEqual(new Set(['u1']));
       });
 
       it('finds the groups that directly contain any of the given members', async () => {
@@ -595,20 +595,38 @@ export function describeRepositoryContract(name: string, createHarness: () => St
         ]).toEqual([[], []]);
       });
 
-      it('answers isMember', async () => {
-        await sut.memberships.add(T1, 'g1', [alice]);
+      it('answers which of the given ids are direct members of the group', async () => {
+        await sut.memberships.add(T1, 'g1', [alice, team]);
+        await sut.memberships.add(T1, 'g2', [bob]);
+        expect(await sut.memberships.existingMembers(T1, 'g1', ['u1', 'u2', 'g9', 'nobody', 'u1'])).toEqual(
+          new Set(['u1', 'g9']),
+        );
+      });
+
+      it('answers no existing members for no ids, an unknown group or a removed member', async () => {
+        await sut.memberships.add(T1, 'g1', [alice, bob]);
+        await sut.memberships.remove(T1, 'g1', ['u2']);
         expect([
-          await sut.memberships.isMember(T1, 'g1', 'u1'),
-          await sut.memberships.isMember(T1, 'g1', 'u2'),
-        ]).toEqual([true, false]);
+          await sut.memberships.existingMembers(T1, 'g1', []),
+          await sut.memberships.existingMembers(T1, 'g404', ['u1']),
+          await sut.memberships.existingMembers(T1, 'g1', ['u2']),
+        ]).toEqual([new Set(), new Set(), new Set()]);
+      });
+
+      it('answers existing members for a group of 2,000 in one call', async () => {
+        const many = Array.from({ length: 2000 }, (_, i) => ({ memberId: `m${i}`, memberType: 'User' }));
+        await sut.memberships.add(T1, 'g1', many.slice(0, 1500));
+        const asked = many.map((m) => m.memberId);
+        const present = await sut.memberships.existingMembers(T1, 'g1', asked);
+        expect([present.size, present.has('m1499'), present.has('m1500')]).toEqual([1500, true, false]);
       });
 
       it('keeps tenants apart', async () => {
         await sut.memberships.add(T1, 'g1', [alice]);
         expect(await sut.memberships.membersOf(T2, 'g1')).toEqual([]);
-        expect(await sut.memberships.isMember(T2, 'g1', 'u1')).toBe(false);
+        expect(await sut.memberships.existingMembers(T2, 'g1', ['u1'])).toEqual(new Set());
         expect(await sut.memberships.remove(T2, 'g1', ['u1'])).toBe(0);
-        expect(await sut.memberships.isMember(T1, 'g1', 'u1')).toBe(true);
+        expect(await sut.memberships.existingMembers(T1, 'g1', ['u1'])).toEqual(new Set(['u1']));
       });
     });
 
@@ -724,7 +742,7 @@ export function describeRepositoryContract(name: string, createHarness: () => St
         });
         await reopen();
         expect(await sut.resources.findById(T1, 'User', 'u1')).toEqual(doc);
-        expect(await sut.memberships.isMember(T1, 'g1', 'u1')).toBe(true);
+        expect(await sut.memberships.existingMembers(T1, 'g1', ['u1'])).toEqual(new Set(['u1']));
         expect((await sut.tenants.findTenant(T1))!.name).toBe('One');
         expect((await sut.tenants.findTokenByHash('h'))!.id).toBe('t');
       });

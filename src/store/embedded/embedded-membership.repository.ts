@@ -60,7 +60,8 @@ export class EmbeddedMembershipRepository extends MembershipRepository {
     return this.store.graph(tenantId)?.memberIds() ?? [];
   }
 
-  async isMember(tenantId: string, groupId: string, memberId: string): Promise<boolean> {
-    return this.store.graph(tenantId)?.has(groupId, memberId) ?? false;
+  async existingMembers(tenantId: string, groupId: string, memberIds: string[]): Promise<Set<string>> {
+    const graph = this.store.graph(tenantId);
+    return new Set(graph ? memberIds.filter((memberId) => graph.has(groupId, memberId)) : []);
   }
 }

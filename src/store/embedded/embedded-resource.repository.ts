@@ -17,6 +17,7 @@ import {
   sortDocuments,
   uniquenessError,
 } from '../store-query.util';
+import { missingMembersError } from '../missing-members.error';
 import { StagedJournal } from './embedded-journal';
 import { EmbeddedStore, toJsonValue } from './embedded.store';
 import { isExactProbe, planQuery } from './query.planner';
@@ -63,9 +64,10 @@ export class EmbeddedResourceRepository extends ResourceRepository {
   }
 
   /**
-   * Checks everything first (CAS, uniqueness) without writing; then one SQLite transaction writes the
-   * document, the memberships and the journal entries; only after it committed does memory change. So a
-   * refused or failed write leaves both SQLite and memory as they were, and no journal entry.
+   * Checks everything first (CAS, uniqueness, added members exist) without writing; then one SQLite
+   * transaction writes the document, the memberships and the journal entries; only after it committed does
+   * memory change. So a refused or failed write leaves both SQLite and memory as they were, and no journal
+   * entry. Nothing here awaits: no other write can interleave between the checks and the change.
    */
   async commit(tenantId: string, unit: WriteUnit): Promise<CommitResult> {
     const changes = [unit.insert, unit.replace, unit.delete].filter((c) => c !== undefined);
@@ -147,12 +149,17 @@ export class EmbeddedResourceRepository extends ResourceRepository {
     };
   }
 
-  /** removeAll, then remove, then add (existing memberships are kept as they are, like MembershipRepository.add). */
+  /**
+   * removeAll, then remove, then add (existing memberships are kept as they are, like MembershipRepository.add).
+   * Every added member must exist now: commit() runs from here to the end without awaiting, so no delete can
+   * come between this check and the write, whatever the caller checked before its own awaits.
+   */
   private membershipStep(tenantId: string, change: MembershipChange): Step {
     const { groupId } = change;
     const remove = [...new Set(change.remove ?? [])];
     const seen = new Set<string>();
     const add = (change.add ?? []).filter((m) => !seen.has(m.memberId) && (seen.add(m.memberId), true));
+    this.assertMembersExist(tenantId, add);
     const { statements } = this.store;
     return {
       write: () => {
@@ -167,6 +174,17 @@ export class EmbeddedResourceRepository extends ResourceRepository {
         for (const m of add) graph.add(groupId, m.memberId, m.memberType);
       },
     };
+  }
+
+  /**
+   * ScimError 400 (nothing written) when an added member is no resource of the tenant of its memberType (User
+   * or Group), like the MongoDB adapter, whose check counts matches per (type, id).
+   */
+  private assertMembersExist(tenantId: string, add: { memberId: string; memberType: string }[]): void {
+    const missing = add
+      .filter((m) => !this.store.collection(tenantId, m.memberType)?.get(m.memberId))
+      .map((m) => m.memberId);
+    if (missing.length > 0) throw missingMembersError(missing);
   }
 
   async find(

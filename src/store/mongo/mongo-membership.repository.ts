@@ -86,9 +86,15 @@ export class MongoMembershipRepository extends MembershipRepository {
     return (await this.memberships.distinct('memberId', { _tenant: tenantId })) as string[];
   }
 
-  async isMember(tenantId: string, groupId: string, memberId: string): Promise<boolean> {
-    return (
-      (await this.memberships.countDocuments({ _tenant: tenantId, groupId, memberId }, { limit: 1 })) > 0
-    );
+  /** One `$in` query, covered by the unique index (_tenant, groupId, memberId): no document is fetched. */
+  async existingMembers(tenantId: string, groupId: string, memberIds: string[]): Promise<Set<string>> {
+    if (memberIds.length === 0) return new Set();
+    const docs = await this.memberships
+      .find(
+        { _tenant: tenantId, groupId, memberId: { $in: [...new Set(memberIds)] } },
+        { projection: { _id: 0, memberId: 1 } },
+      )
+      .toArray();
+    return new Set(docs.map((doc) => doc.memberId as string));
   }
 }

@@ -9,10 +9,17 @@ import {
   WriteUnit,
 } from '../ports';
 import { ResourceDocument } from '../resource-document';
+import { missingMembersError } from '../missing-members.error';
 import { assertDocumentTenant, normalizePage } from '../store-query.util';
 import { writeJournalEntries } from './mongo-journal.repository';
 import { findPipeline, scopedFilter } from './mongo-query.builder';
-import { fromStored, isDuplicateKeyError, resourceDuplicateKeyError, toStored } from './mongo.mapping';
+import {
+  fromStored,
+  isDuplicateKeyError,
+  MEMBER_LOCK_FIELD,
+  resourceDuplicateKeyError,
+  toStored,
+} from './mongo.mapping';
 
 /**
  * A duplicate key on a membership or journal counter inside a transaction: two first-time upserts raced.
@@ -134,6 +141,7 @@ export class MongoResourceRepository extends ResourceRepository {
     const seen = new Set<string>();
     const add = (change.add ?? []).filter((m) => !seen.has(m.memberId) && (seen.add(m.memberId), true));
     if (add.length === 0) return;
+    await this.lockMembers(tenantId, add, session);
     try {
       await this.memberships.bulkWrite(
         add.map((m) => ({
@@ -149,6 +157,51 @@ export class MongoResourceRepository extends ResourceRepository {
       if (isDuplicateKeyError(error)) throw new UpsertRace('membership created concurrently');
       throw error;
     }
+  }
+
+  /**
+   * Makes the existence of the added members part of the transaction. Reading them would not be enough: under
+   * snapshot isolation a delete of a member and this unit touch no document in common (the delete removes the
+   * member's document and the membership records it sees; this unit inserts a new record), so both would
+   * commit and the group would keep a dangling member. Hence every added member's document is written: an
+   * `$inc` of an internal counter (MEMBER_LOCK_FIELD; a no-op `$set` is not written at all and conflicts with
+   * nothing). `_rev`, and so the ETag, does not move. Then:
+   * - a delete that committed after this transaction's snapshot makes the update fail with WriteConflict, a
+   *   TransientTransactionError, which withTransaction retries on a fresh snapshot, where the member is gone;
+   * - a delete that comes after this write conflicts itself and is retried once this unit has committed, and
+   *   then removes the new membership record along with the member;
+   * - fewer matches than members: a member is gone (or is no resource of its memberType): 400, nothing written.
+   * The cost is one write per added member, in the same round trip.
+   */
+  private async lockMembers(
+    tenantId: string,
+    add: { memberId: string; memberType: string }[],
+    session: mongo.ClientSession,
+  ): Promise<void> {
+    // By declared type: (tenant, type, id) is unique, so the matched count is exactly the members found.
+    const byType = new Map<string, string[]>();
+    for (const m of add) {
+      const ids = byType.get(m.memberType);
+      if (ids) ids.push(m.memberId);
+      else byType.set(m.memberType, [m.memberId]);
+    }
+    const filter = {
+      _tenant: tenantId,
+      $or: [...byType].map(([type, memberIds]) => ({ _type: type, id: { $in: memberIds } })),
+    };
+    const { matchedCount } = await this.resources.updateMany(
+      filter,
+      { $inc: { [MEMBER_LOCK_FIELD]: 1 } },
+      { session },
+    );
+    if (matchedCount === add.length) return;
+    const found = await this.resources
+      .find(filter, { projection: { _id: 0, _type: 1, id: 1 }, session })
+      .toArray();
+    const present = new Set(found.map((doc) => `${String(doc._type)}/${String(doc.id)}`));
+    throw missingMembersError(
+      add.filter((m) => !present.has(`${m.memberType}/${m.memberId}`)).map((m) => m.memberId),
+    );
   }
 
   async insert(tenantId: string, doc: ResourceDocument): Promise<void> {

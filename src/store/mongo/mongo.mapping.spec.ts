@@ -1,6 +1,12 @@
 import { ScimError } from '../../scim/errors';
 import { ResourceDocument } from '../resource-document';
-import { fromStored, isDuplicateKeyError, resourceDuplicateKeyError, toStored } from './mongo.mapping';
+import {
+  fromStored,
+  isDuplicateKeyError,
+  MEMBER_LOCK_FIELD,
+  resourceDuplicateKeyError,
+  toStored,
+} from './mongo.mapping';
 
 const doc = {
   _tenant: 't',
@@ -16,6 +22,10 @@ const doc = {
 describe(fromStored.name, () => {
   it('removes _id and __v and keeps everything else', () => {
     expect(fromStored({ _id: 'oid', __v: 0, id: 'u1', _rev: 2 })).toEqual({ id: 'u1', _rev: 2 });
+  });
+
+  it('removes the member lock counter, which is no part of the resource', () => {
+    expect(fromStored({ id: 'u1', [MEMBER_LOCK_FIELD]: 3 })).toEqual({ id: 'u1' });
   });
 });
 

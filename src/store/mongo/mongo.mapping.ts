@@ -5,9 +5,16 @@ import { uniquenessError } from '../store-query.util';
 /** MongoDB's "E11000 duplicate key" error code. */
 export const DUPLICATE_KEY = 11000;
 
-/** Removes MongoDB's own fields: services never see `_id` (nor `__v`). */
+/**
+ * A counter on resource documents that a commit adding them as group members increments, only to make a
+ * concurrent delete of the member conflict with it (mongo-resource.repository.ts, lockMembers). Not part of the
+ * resource: never returned, and a replace drops it.
+ */
+export const MEMBER_LOCK_FIELD = '_memberLock';
+
+/** Removes MongoDB's own fields: services never see `_id` (nor `__v`, nor the member lock counter). */
 export function fromStored<T>(stored: Record<string, unknown>): T {
-  const { _id: _ignoredId, __v: _ignoredVersion, ...rest } = stored;
+  const { _id: _ignoredId, __v: _ignoredVersion, [MEMBER_LOCK_FIELD]: _ignoredLock, ...rest } = stored;
   return rest as T;
 }
 

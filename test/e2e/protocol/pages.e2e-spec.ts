@@ -7,7 +7,7 @@ const RESOURCE_CALLS = ['find', 'findById', 'existingIds'] as const;
 const MEMBERSHIP_CALLS = [
   'membersOf',
   'groupsWithMember',
-  'isMember',
+  'existingMembers',
   'groupIdsWithAnyMember',
   'memberIdsInAnyGroup',
 ] as const;
