@@ -66,7 +66,7 @@ export class ListQueryDto extends AttributesQueryDto {
 
 function describe(errors: ValidationError[]): string {
   return errors
-    .map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ') || 'invalid'}`)
+    .map((e) => `${e.property}: ${[...new Set(Object.values(e.constraints ?? {}))].join(', ') || 'invalid'}`)
     .join('; ');
 }
 

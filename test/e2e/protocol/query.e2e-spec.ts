@@ -223,6 +223,19 @@ describe('Queries: RFC 7644 §3.4.2, RFC 9865 over HTTP (e2e)', () => {
     });
   });
 
+  describe('query parameters sent twice', () => {
+    it('refuses a repeated filter with 400 invalidValue naming the parameter once', async () => {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/scim/v2/Users?filter=userName%20eq%20%22a%22&filter=userName%20eq%20%22b%22',
+        headers: t.authHeader,
+      });
+
+      const body = expectScimError(response, 400, 'invalidValue');
+      expect(body.detail).toBe('Invalid query parameter: filter: filter must be a string');
+    });
+  });
+
   describe('invalid filters → 400 invalidFilter', () => {
     it.each([
       ['userName eq', /position/],
