@@ -113,6 +113,19 @@ export function scenarios(data: ScenarioData): Scenario[] {
       ],
     },
     {
+      // A sorted page: without a cached order (embedded) or an index (MongoDB) every page sorts all users.
+      name: 'GET /Users?sortBy=userName&startIndex=…&count=100',
+      steps: [
+        () => ({
+          kind: 'sorted page',
+          method: 'GET',
+          path: `${BASE}/Users?sortBy=userName&startIndex=${1 + randomInt(Math.max(1, users - 100))}&count=100`,
+          expect: 200,
+          check: (body) => body.includes('"itemsPerPage":100'),
+        }),
+      ],
+    },
+    {
       name: 'POST /Users',
       // userNames user-<users>, user-<users+1>, …: unique, and like the seeded ones.
       steps: [

@@ -431,6 +431,37 @@ export function describeRepositoryContract(name: string, createHarness: () => St
         expect([result.totalResults, ids(result.resources)]).toEqual([3, ['u3']]);
       });
 
+      it('sorts the current documents after an insert, a replace moving a document and a delete', async () => {
+        // Asked twice before each write, so that a cached order (embedded store) is in place when it happens.
+        const sorted = async (sort: { field: string; direction: 1 | -1; caseInsensitive?: boolean }) => {
+          await sut.resources.find(T1, 'User', {}, { skip: 0, limit: 1, sort });
+          return ids((await sut.resources.find(T1, 'User', {}, { ...ALL, sort })).resources);
+        };
+        const byName = { field: '_ci.userName', direction: 1 as const };
+        const byTitle = { field: 'title', direction: -1 as const, caseInsensitive: true };
+        expect([await sorted(byName), await sorted(byTitle)]).toEqual([
+          ['u1', 'u2', 'u3', 'u4'],
+          ['u1', 'u2', 'u3', 'u4'],
+        ]);
+        await sut.resources.insert(T1, user('u0', 'Zoe', { title: 'b' }));
+        expect([await sorted(byName), await sorted(byTitle)]).toEqual([
+          ['u1', 'u2', 'u3', 'u4', 'u0'],
+          ['u1', 'u2', 'u3', 'u4', 'u0'],
+        ]);
+        const moved = user('u1', 'Yves', { title: 'A' });
+        moved._rev = 2;
+        expect(await sut.resources.replace(T1, moved, 1)).toBe(true);
+        expect([await sorted(byName), await sorted(byTitle)]).toEqual([
+          ['u2', 'u3', 'u4', 'u1', 'u0'],
+          ['u2', 'u3', 'u4', 'u0', 'u1'],
+        ]);
+        expect(await sut.resources.delete(T1, 'User', 'u3')).toBe(true);
+        expect([await sorted(byName), await sorted(byTitle)]).toEqual([
+          ['u2', 'u4', 'u1', 'u0'],
+          ['u2', 'u4', 'u0', 'u1'],
+        ]);
+      });
+
       it('returns an empty page past the end, with the total', async () => {
         const result = await sut.resources.find(T1, 'User', {}, { skip: 10, limit: 5 });
         expect(result).toEqual({ totalResults: 4, resources: [] });

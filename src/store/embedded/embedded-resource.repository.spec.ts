@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { Query } from 'mingo';
+import { QueryDocument, SortSpec } from '../ports';
 import { computeShadows, ResourceDocument } from '../resource-document';
+import * as queryUtil from '../store-query.util';
 import { EmbeddedResourceRepository } from './embedded-resource.repository';
 import { EmbeddedStore } from './embedded.store';
 
@@ -88,6 +91,129 @@ describe(EmbeddedResourceRepository.name, () => {
       ['u195', 'u196', 'u197', 'u198', 'u199'],
       0,
     ]);
+  });
+
+  describe('sorted pages (cached order per sort, until the next write)', () => {
+    const byName: SortSpec = { field: '_ci.userName', direction: 1 };
+    const pageIds = async (query: QueryDocument, sort: SortSpec, skip = 0, limit = 1000) => {
+      const result = await sut.find(T, 'User', query, { skip, limit, sort });
+      return [result.totalResults, result.resources.map((d) => d.id)];
+    };
+    /** What find must answer: every stored match (read in default order), sorted by sortDocuments, paged. */
+    const expected = async (query: QueryDocument, sort: SortSpec, skip = 0, limit = 1000) => {
+      const all = (await sut.find(T, 'User', {}, { skip: 0, limit: 100_000 })).resources;
+      const compiled = new Query(query);
+      const matches = queryUtil.sortDocuments(
+        all.filter((d) => compiled.test(d)),
+        sort,
+      );
+      return [matches.length, matches.slice(skip, skip + limit).map((d) => d.id)];
+    };
+
+    it('sorts an unfiltered collection once: later pages of the same order do not sort again', async () => {
+      const sortDocuments = jest.spyOn(queryUtil, 'sortDocuments');
+      const first = await pageIds({}, byName, 0, 3);
+      const second = await pageIds({}, byName, 3, 3);
+      expect([first, second, sortDocuments.mock.calls.length]).toEqual([
+        [200, ['u000', 'u001', 'u010']],
+        [200, ['u100', 'u101', 'u102']],
+        1,
+      ]);
+    });
+
+    it('walks the cached order for a scanned filter instead of sorting its matches', async () => {
+      await pageIds({}, byName, 0, 1);
+      const sortDocuments = jest.spyOn(queryUtil, 'sortDocuments');
+      const page = await pageIds({ active: false }, byName, 1, 2);
+      expect([page, sortDocuments.mock.calls.length]).toEqual([[100, ['u101', 'u103']], 0]);
+    });
+
+    it('sorts again after a write to the collection', async () => {
+      await pageIds({}, byName);
+      const sortDocuments = jest.spyOn(queryUtil, 'sortDocuments');
+      await sut.insert(T, user('u999', 'aaa'));
+      expect([await pageIds({}, byName, 0, 2), sortDocuments.mock.calls.length]).toEqual([
+        [201, ['u999', 'u000']],
+        1,
+      ]);
+    });
+
+    it('keeps a cached order when only memberships change (no sort key depends on them)', async () => {
+      await pageIds({}, byName);
+      const sortDocuments = jest.spyOn(queryUtil, 'sortDocuments');
+      await sut.commit(T, {
+        memberships: { groupId: 'g1', add: [{ memberId: 'u001', memberType: 'User' }] },
+        journal: [],
+      });
+      await pageIds({}, byName);
+      expect(sortDocuments.mock.calls.length).toBe(0);
+    });
+
+    it('keeps at most SORTED_ORDERS_KEPT orders, dropping the least recently used', async () => {
+      const sorts: SortSpec[] = [
+        byName,
+        { field: '_ci.userName', direction: -1 },
+        { field: 'userName', direction: 1, caseInsensitive: true },
+        { field: 'externalId', direction: 1 },
+        { field: 'externalId', direction: -1 },
+      ];
+      for (const sort of sorts) await pageIds({}, sort, 0, 1);
+      const sortDocuments = jest.spyOn(queryUtil, 'sortDocuments');
+      await pageIds({}, sorts[4], 0, 1); // cached
+      await pageIds({}, sorts[1], 0, 1); // cached
+      await pageIds({}, sorts[0], 0, 1); // dropped when the fifth was added
+      expect(sortDocuments.mock.calls.length).toBe(1);
+    });
+
+    it('answers exactly like a fresh sort through inserts, replaces, deletes, directions and case folding (property)', async () => {
+      const name = fc.string({ unit: fc.constantFrom('a', 'A', 'b', 'B', 'c'), minLength: 1, maxLength: 3 });
+      const title = fc.option(name, { nil: undefined });
+      const id = fc.integer({ min: 0, max: 259 }).map((n) => `u${String(n).padStart(3, '0')}`);
+      const write = fc.oneof(
+        fc.record({ kind: fc.constant('upsert' as const), id, name, title }),
+        fc.record({ kind: fc.constant('delete' as const), id }),
+      );
+      const read = fc.record({
+        kind: fc.constant('read' as const),
+        sort: fc.record({
+          field: fc.constantFrom('userName', '_ci.userName', 'title'),
+          direction: fc.constantFrom(1 as const, -1 as const),
+          caseInsensitive: fc.boolean(),
+        }),
+        query: fc.constantFrom<QueryDocument>(
+          {},
+          { active: true },
+          { '_ci.userName': { $in: ['user1', 'a', 'b'] } },
+        ),
+        skip: fc.integer({ min: 0, max: 210 }),
+        limit: fc.integer({ min: 0, max: 30 }),
+      });
+      let serial = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.oneof(read, read, write), { maxLength: 12 }), async (commands) => {
+          for (const command of commands) {
+            if (command.kind === 'read') {
+              const { query, sort, skip, limit } = command;
+              expect(await pageIds(query, sort, skip, limit)).toEqual(
+                await expected(query, sort, skip, limit),
+              );
+            } else if (command.kind === 'delete') {
+              await sut.delete(T, 'User', command.id);
+            } else {
+              // Unique userNames (a serial suffix): the store refuses duplicates.
+              const doc = user(command.id, `${command.name}${serial++}`, {
+                active: serial % 2 === 0,
+                ...(command.title === undefined ? {} : { title: command.title }),
+              });
+              const current = await sut.findById(T, 'User', command.id);
+              if (current) await sut.replace(T, { ...doc, _rev: current._rev + 1 }, current._rev);
+              else await sut.insert(T, doc);
+            }
+          }
+        }),
+        { numRuns: 40 },
+      );
+    });
   });
 
   it('refuses server-side JavaScript in a query', async () => {

@@ -199,16 +199,33 @@ export class EmbeddedResourceRepository extends ResourceRepository {
 
     let page: ResourceDocument[];
     let totalResults: number;
-    if (Object.keys(query).length === 0 && !options.sort) {
+    const unfiltered = Object.keys(query).length === 0;
+    const { sort } = options;
+    if (unfiltered && !sort) {
       // Unfiltered, default order: the ids are kept sorted, so a page costs O(page).
       const ids = collection.ids();
       totalResults = ids.length;
       page = ids.slice(skip, skip + limit).map((id) => collection.get(id)!);
+    } else if (unfiltered && sort) {
+      // Unfiltered, sorted: O(page) once the collection's order for this sort is cached (until the next write).
+      totalResults = collection.size;
+      if (limit === 0) return { totalResults, resources: [] };
+      page = collection.sortedOrder(sort, (docs) => sortDocuments(docs, sort)).slice(skip, skip + limit);
+    } else if (sort && limit > 0 && planQuery(query, PROBE_FIELDS).length === 0) {
+      // Filtered by a scan anyway (no index probe): test the documents in the cached sorted order instead of
+      // in id order, which gives the matches already sorted. Still O(n) tests, for the exact totalResults.
+      ({ totalResults, page } = this.scanInOrder(
+        collection.sortedOrder(sort, (docs) => sortDocuments(docs, sort)),
+        compileQuery(query),
+        skip,
+        limit,
+      ));
     } else {
+      // Index probe (few candidates: sorting them is cheaper than walking the whole order), or no page wanted.
       let matches = this.match(collection, query);
       totalResults = matches.length;
       if (limit === 0) return { totalResults, resources: [] };
-      if (options.sort) matches = sortDocuments(matches, options.sort);
+      if (sort) matches = sortDocuments(matches, sort);
       page = matches.slice(skip, skip + limit);
     }
     return {
@@ -220,6 +237,23 @@ export class EmbeddedResourceRepository extends ResourceRepository {
   async existingIds(tenantId: string, resourceType: string, ids: string[]): Promise<Set<string>> {
     const collection = this.store.collection(tenantId, resourceType);
     return new Set(collection ? ids.filter((id) => collection.get(id) !== undefined) : []);
+  }
+
+  /** The matches of `compiled` among `ordered` (their total count), and the page [skip, skip + limit) of them. */
+  private scanInOrder(
+    ordered: readonly ResourceDocument[],
+    compiled: Query,
+    skip: number,
+    limit: number,
+  ): { totalResults: number; page: ResourceDocument[] } {
+    const page: ResourceDocument[] = [];
+    let totalResults = 0;
+    for (const doc of ordered) {
+      if (!compiled.test(doc)) continue;
+      if (totalResults >= skip && page.length < limit) page.push(doc);
+      totalResults++;
+    }
+    return { totalResults, page };
   }
 
   /** Matching documents in id order: from the indexes when the query allows it, else by a scan in id order. */

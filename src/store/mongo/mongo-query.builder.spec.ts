@@ -4,6 +4,7 @@ import { FindOptions } from '../ports';
 import { sortDocuments } from '../store-query.util';
 import {
   findPipeline,
+  nativeSortStage,
   projectionOf,
   scopedFilter,
   sortKeyExpression,
@@ -213,6 +214,96 @@ describe(findPipeline.name, () => {
           const expected = sortDocuments(stored, sort).map((d) => d.id);
           const actual = ids(run(findPipeline('t', 'User', {}, page({ sort })), stored));
           expect(actual).toEqual(expected);
+        },
+      ),
+    );
+  });
+});
+
+describe(nativeSortStage.name, () => {
+  it('sorts a unique shadow by itself, with id in the same direction (one ascending index serves both)', () => {
+    expect([
+      nativeSortStage('User', { field: '_ci.userName', direction: -1 }),
+      nativeSortStage('Group', { field: '_ci.displayName', direction: 1, caseInsensitive: true }),
+    ]).toEqual([
+      { '_ci.userName': -1, id: -1 },
+      { '_ci.displayName': 1, id: 1 },
+    ]);
+  });
+
+  it('breaks ties of a timestamp by id ascending, in both directions', () => {
+    expect(nativeSortStage('Group', { field: 'meta.lastModified', direction: -1 })).toEqual({
+      'meta.lastModified': -1,
+      id: 1,
+    });
+  });
+
+  it('sorts by id alone', () => {
+    expect(nativeSortStage('User', { field: 'id', direction: -1 })).toEqual({ id: -1 });
+  });
+
+  it('refuses shadows not guaranteed for the type, other fields, and folding of unfolded fields', () => {
+    expect([
+      nativeSortStage('Group', { field: '_ci.userName', direction: 1 }),
+      nativeSortStage('User', { field: '_ci.displayName', direction: 1 }),
+      nativeSortStage('User', { field: 'userName', direction: 1 }),
+      nativeSortStage('User', { field: 'meta.created', direction: 1, caseInsensitive: true }),
+      nativeSortStage('User', { field: 'constructor', direction: 1 }),
+    ]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe(`${findPipeline.name} on a natively sorted field`, () => {
+  const page = (options: Partial<FindOptions>) => ({ skip: 0, limit: 100, ...options });
+
+  it('sorts on the field itself, without computed keys', () => {
+    const sort = { field: '_ci.userName', direction: 1 as const };
+    expect(findPipeline('t', 'User', {}, page({ sort, skip: 5, limit: 2 }))).toEqual([
+      { $match: { _tenant: 't', _type: 'User' } },
+      { $sort: { '_ci.userName': 1, id: 1 } },
+      { $skip: 5 },
+      { $limit: 2 },
+      { $project: { _id: 0 } },
+    ]);
+  });
+
+  it('orders and pages like the embedded store for any documents (property)', () => {
+    // The invariants the native path relies on: every User has a unique _ci.userName (lower-cased) and every
+    // resource an id and meta timestamps; timestamps often tie. ASCII: see the property above.
+    const generated = fc.uniqueArray(
+      fc.record({
+        id: fc.string({ unit: fc.constantFrom('a', 'B', '1', '-'), minLength: 1, maxLength: 4 }),
+        userName: fc.string({ unit: fc.constantFrom('a', 'b', '.', '1'), minLength: 1, maxLength: 3 }),
+        created: fc.constantFrom(
+          '2024-01-01T00:00:00.000Z',
+          '2024-01-01T00:00:00.001Z',
+          '2025-06-01T10:00:00.000Z',
+        ),
+        lastModified: fc.constantFrom('2024-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+      }),
+      { selector: (d) => d.id, maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(
+        generated.map((raw) => raw.filter((r, i) => raw.findIndex((o) => o.userName === r.userName) === i)),
+        fc.constantFrom('_ci.userName', 'id', 'meta.created', 'meta.lastModified'),
+        fc.constantFrom(1 as const, -1 as const),
+        fc.nat(12),
+        fc.integer({ min: 1, max: 12 }),
+        (raw, field, direction, skip, limit) => {
+          const stored = raw.map((r) =>
+            doc(r.id, {
+              _ci: { userName: r.userName },
+              meta: { resourceType: 'User', created: r.created, lastModified: r.lastModified },
+            }),
+          );
+          const sort = { field, direction };
+          const pipeline = findPipeline('t', 'User', {}, { skip, limit, sort });
+          expect(pipeline.some((stage) => '$addFields' in stage)).toBe(false);
+          const expected = sortDocuments(stored, sort)
+            .slice(skip, skip + limit)
+            .map((d) => d.id);
+          expect(run(pipeline, stored).map((d) => d.id)).toEqual(expected);
         },
       ),
     );

@@ -100,6 +100,39 @@ export function sortStage(sort: SortSpec | undefined): Record<string, 1 | -1> {
   return { [SORT_MISSING_FIELD]: sort.direction, [SORT_KEY_FIELD]: sort.direction, id: 1 };
 }
 
+/**
+ * Sort fields that hold a present string in every document of the type, never an array, and that need no
+ * folding: `id` and `meta.*` are set by the engine on every resource; `_ci.userName` and `_ci.displayName`
+ * shadow attributes required by RFC 7643 §4.1.1 (User userName) and §4.2 (Group displayName), already
+ * lower-cased. `unique` ones (per tenant and type, by a unique index) can never tie.
+ */
+const NATIVE_SORT_FIELDS: Readonly<Record<string, { types?: readonly string[]; unique: boolean }>> = {
+  id: { unique: true },
+  'meta.created': { unique: false },
+  'meta.lastModified': { unique: false },
+  '_ci.userName': { types: ['User'], unique: true },
+  '_ci.displayName': { types: ['Group'], unique: true },
+};
+
+/**
+ * The `$sort` stage that sorts on the field itself (so an index of RESOURCE_INDEXES can serve it) when that
+ * gives exactly the order of sortDocuments, else undefined. It does for NATIVE_SORT_FIELDS: no value is ever
+ * missing (so MongoDB's missing-first order never shows) nor an array (where MongoDB would use the smallest
+ * element); `_ci` values are lower-cased already, so `caseInsensitive` folding changes nothing (toLowerCase
+ * leaves no ASCII capital), while `id` and `meta.*` are sorted natively only without it.
+ * A unique field sorts with `id` in the same direction (it never decides, and then one ascending index serves
+ * both directions); other fields tie by id ascending, as everywhere.
+ */
+export function nativeSortStage(resourceType: string, sort: SortSpec): Record<string, 1 | -1> | undefined {
+  const native = Object.prototype.hasOwnProperty.call(NATIVE_SORT_FIELDS, sort.field)
+    ? NATIVE_SORT_FIELDS[sort.field]
+    : undefined;
+  if (!native || (native.types && !native.types.includes(resourceType))) return undefined;
+  if (sort.caseInsensitive === true && !sort.field.startsWith('_ci.')) return undefined;
+  if (sort.field === 'id') return { id: sort.direction };
+  return { [sort.field]: sort.direction, id: native.unique ? sort.direction : 1 };
+}
+
 /** The aggregation pipeline for one page of a find. */
 export function findPipeline(
   tenantId: string,
@@ -109,6 +142,14 @@ export function findPipeline(
 ): Record<string, unknown>[] {
   const { skip, limit } = normalizePage(options);
   const pipeline: Record<string, unknown>[] = [{ $match: scopedFilter(tenantId, resourceType, query) }];
+  const native = options.sort && nativeSortStage(resourceType, options.sort);
+  if (native) {
+    // No computed key: an index of RESOURCE_INDEXES walks the order, so a page costs O(skip + page).
+    pipeline.push({ $sort: native });
+    if (skip > 0) pipeline.push({ $skip: skip });
+    pipeline.push({ $limit: Math.max(limit, 1) }, { $project: projectionOf(options.fields) });
+    return pipeline;
+  }
   if (options.sort) {
     pipeline.push(
       {

@@ -1,3 +1,4 @@
+import { nativeSortStage } from './mongo-query.builder';
 import { membershipSchema, oauthClientSchema, resourceSchema, tokenSchema } from './mongo.schemas';
 
 type Index = [Record<string, unknown>, Record<string, unknown>];
@@ -47,6 +48,26 @@ describe(resourceSchema.name, () => {
       { _tenant: 1, _type: 1, externalId: 1 },
       { _tenant: 1, _type: 1, '_ci.emails': 1 },
     ]);
+  });
+
+  it('has an index walking each natively sorted order after the tenant and type (both directions of unique ones)', () => {
+    const served = (sort: Record<string, number>) => {
+      const wanted = JSON.stringify(Object.entries({ _tenant: 1, _type: 1, ...sort }));
+      const reversed = JSON.stringify(
+        Object.entries({ _tenant: -1, _type: -1, ...sort }).map(([k, d]) => [k, -d]),
+      );
+      return indexes.some(([fields]) => [wanted, reversed].includes(JSON.stringify(Object.entries(fields))));
+    };
+    const sorts = [
+      nativeSortStage('User', { field: '_ci.userName', direction: 1 })!,
+      nativeSortStage('User', { field: '_ci.userName', direction: -1 })!,
+      nativeSortStage('Group', { field: '_ci.displayName', direction: 1 })!,
+      nativeSortStage('Group', { field: '_ci.displayName', direction: -1 })!,
+      nativeSortStage('User', { field: 'id', direction: -1 })!,
+      nativeSortStage('User', { field: 'meta.created', direction: 1 })!,
+      nativeSortStage('User', { field: 'meta.lastModified', direction: 1 })!,
+    ];
+    expect(sorts.filter((sort) => !served(sort))).toEqual([]);
   });
 });
 

@@ -60,6 +60,23 @@ export const RESOURCE_INDEXES: readonly IndexDefinition[] = [
   { fields: { _tenant: 1, '_ci.displayName': 1, _type: 1 }, options: { name: 'tenant_displayName' } },
   { fields: { _tenant: 1, _type: 1, externalId: 1 }, options: { name: 'tenant_type_externalId' } },
   { fields: { _tenant: 1, _type: 1, '_ci.emails': 1 }, options: { name: 'tenant_type_emails' } },
+  // Sorted pages (RFC 7644 §3.4.2.3) on the fields nativeSortStage (mongo-query.builder.ts) sorts natively: the
+  // index walks the order, instead of sorting every match per page. Unique fields sort with id in their own
+  // direction, so each serves both directions (the partial unique indexes above need `$exists` in the query).
+  // meta.* tie by id ascending: these serve ascending; descending still sorts natively, but in memory.
+  {
+    fields: { _tenant: 1, _type: 1, '_ci.userName': 1, id: 1 },
+    options: { name: 'tenant_type_userName_id' },
+  },
+  {
+    fields: { _tenant: 1, _type: 1, '_ci.displayName': 1, id: 1 },
+    options: { name: 'tenant_type_displayName_id' },
+  },
+  { fields: { _tenant: 1, _type: 1, 'meta.created': 1, id: 1 }, options: { name: 'tenant_type_created_id' } },
+  {
+    fields: { _tenant: 1, _type: 1, 'meta.lastModified': 1, id: 1 },
+    options: { name: 'tenant_type_lastModified_id' },
+  },
 ];
 
 export const MEMBERSHIP_INDEXES: readonly IndexDefinition[] = [
