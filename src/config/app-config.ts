@@ -5,7 +5,7 @@
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 export abstract class AppConfig {
-  // SCIM protocol limits and switches (the ScimSettings of src/resources/scim-settings.ts); each is advertised
+  // SCIM protocol limits and switches (read through ScimSettings, src/resources/scim-settings.ts); each is advertised
   // in ServiceProviderConfig exactly as enforced.
   /** DEFAULT_PAGE_SIZE (100): page size when a query sends no count. */
   abstract readonly defaultPageSize: number;

@@ -1,23 +1,30 @@
+import { AppConfig } from '../config/app-config';
+
 /**
- * Protocol limits and behaviour switches, in one place so that ServiceProviderConfig tells the truth
- * (RFC 7644 §4) and the code enforces exactly what it advertises.
+ * The protocol limits and switches the SCIM layer reads, in one place so that ServiceProviderConfig tells the
+ * truth (RFC 7644 §4) and the code enforces exactly what it advertises. Each is documented (and validated) on
+ * AppConfig, which provides them; this narrower view keeps the SCIM layer from depending on the rest.
  */
-export abstract class ScimSettings {
-  /** Page size when the client sends no `count` (RFC 9865 defaultPageSize). */
-  abstract readonly defaultPageSize: number;
-  /** Largest page (RFC 7643 §5 filter.maxResults, RFC 9865 maxPageSize). */
-  abstract readonly maxPageSize: number;
-  /** Seconds a cursor stays valid (RFC 9865 cursorTimeout). */
-  abstract readonly cursorTimeoutSeconds: number;
-  abstract readonly bulkMaxOperations: number;
-  abstract readonly bulkMaxPayloadSize: number;
-  abstract readonly patchMaxOperations: number;
-  abstract readonly filterMaxLength: number;
-  abstract readonly filterMaxDepth: number;
-  /** Undeclared extension attributes: refused (400 invalidPath) when true, stored as strings when false. */
-  abstract readonly strictExtensions: boolean;
-  /** Values in one PATCH operation (an array value, or the keys of a path-less value); more is 400 tooMany. */
-  abstract readonly patchMaxValuesPerOperation: number;
-  /** Longest string value of any attribute, in characters; longer is 400 invalidValue. */
-  abstract readonly attributeMaxLength: number;
-}
+export type ScimSettingsValues = Pick<
+  AppConfig,
+  | 'defaultPageSize'
+  | 'maxPageSize'
+  | 'cursorTimeoutSeconds'
+  | 'bulkMaxOperations'
+  | 'bulkMaxPayloadSize'
+  | 'patchMaxOperations'
+  | 'patchMaxValuesPerOperation'
+  | 'filterMaxLength'
+  | 'filterMaxDepth'
+  | 'strictExtensions'
+  | 'attributeMaxLength'
+>;
+
+/**
+ * DI token of the settings (ResourcesModule binds it to AppConfig), merged with the interface that types it:
+ * the class declares no members of its own, so the merge is safe.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export abstract class ScimSettings {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ScimSettings extends ScimSettingsValues {}
