@@ -82,7 +82,7 @@ export abstract class AppConfig {
   abstract readonly oauthTokenTtlSeconds: number;
   /**
    * OAUTH_SIGNING_KEY: PEM private key (EC P-256 → ES256, Ed25519 → EdDSA, RSA → RS256) or a base64url secret
-   * of at least 32 bytes (HS256). Unset → an ES256 key generated once in DATA_DIR/oauth-signing-key.json.
+   * of at least 32 bytes (HS256). Unset → an ES256 key generated once and kept in the store (shared by replicas).
    */
   abstract readonly oauthSigningKey?: string;
   /** OAUTH_CLIENTS: JSON array of clients, in addition to those of <CONFIG_DIR>/oauth-clients.json. */

@@ -1,19 +1,23 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
-import { CursorCodec } from '../scim/paging/cursor.codec';
+import { CursorCodec, MIN_KEY_BYTES } from '../scim/paging/cursor.codec';
 import { createRegistry } from '../scim/schema/core-schemas';
 import { parseExtensionConfig } from '../scim/schema/extension-config';
 import { SchemaRegistry } from '../scim/schema/schema.registry';
+import { ServerSecretRepository } from '../store/ports';
 import { ResourceService } from './resource.service';
 import { ScimContextFactory } from './scim-context.factory';
 import { ScimSettings } from './scim-settings';
 
 /** Custom schema extensions are declared in this file of CONFIG_DIR and need no code (issue 3). */
 export const SCHEMA_EXTENSIONS_FILE = 'schema-extensions.json';
-const CURSOR_KEY_FILE = 'cursor.key';
+/** Where releases before the key moved into the store kept it; imported once, then no longer read. */
+export const LEGACY_CURSOR_KEY_FILE = 'cursor.key';
+/** Name of the cursor key among the server secrets of the store. */
+export const CURSOR_KEY_SECRET = 'cursor-key';
 
 function loadRegistry(config: AppConfig): SchemaRegistry {
   const file = join(config.configDir, SCHEMA_EXTENSIONS_FILE);
@@ -36,16 +40,42 @@ function loadRegistry(config: AppConfig): SchemaRegistry {
 
 /**
  * RFC 9865 cursors are sealed with a key that survives restarts (so cursors handed out stay valid) and that every
- * replica shares: kept in DATA_DIR, generated on first boot.
+ * replica shares (a cursor from one replica is accepted by the next): kept in the store, generated on first boot.
+ * A key file of an earlier release (DATA_DIR/cursor.key) is imported when the store has none yet, so its cursors
+ * stay valid too.
  */
-function loadCursorKey(config: AppConfig): Buffer {
-  const file = join(config.dataDir, CURSOR_KEY_FILE);
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url');
-  mkdirSync(config.dataDir, { recursive: true });
-  const key = randomBytes(32);
-  writeFileSync(file, key.toString('base64url'), { mode: 0o600 });
-  new Logger('ResourcesModule').log(`generated the cursor signing key in ${file}`);
-  return key;
+export async function loadCursorKey(
+  config: Pick<AppConfig, 'dataDir'>,
+  secrets: ServerSecretRepository,
+): Promise<Buffer> {
+  const legacy = join(config.dataDir, LEGACY_CURSOR_KEY_FILE);
+  let created: { value: string; imported: boolean } | undefined;
+  const value = await secrets.getOrCreate(CURSOR_KEY_SECRET, () => {
+    created = existsSync(legacy)
+      ? { value: readLegacyCursorKey(legacy), imported: true }
+      : { value: randomBytes(32).toString('base64url'), imported: false };
+    return created.value;
+  });
+  if (created?.value === value) {
+    new Logger('ResourcesModule').log(
+      created.imported
+        ? `imported the cursor signing key of ${legacy} into the store; the file is no longer used`
+        : 'generated the cursor signing key (kept in the store, shared by every replica)',
+    );
+  }
+  return Buffer.from(value, 'base64url');
+}
+
+/** Checked before it is imported: a damaged file must not become the key of every replica. */
+function readLegacyCursorKey(file: string): string {
+  const text = readFileSync(file, 'utf8').trim();
+  if (!/^[A-Za-z0-9_-]+$/.test(text) || Buffer.from(text, 'base64url').length < MIN_KEY_BYTES) {
+    throw new Error(
+      `Invalid configuration: ${file} does not hold a usable cursor key (base64url, at least ${MIN_KEY_BYTES} bytes); ` +
+        'delete it to generate a new one (cursors handed out so far become invalid)',
+    );
+  }
+  return text;
 }
 
 /** The SCIM engine wired for Nest: registry, settings, cursor codec and the resource service. */
@@ -60,9 +90,9 @@ function loadCursorKey(config: AppConfig): Buffer {
     },
     {
       provide: CursorCodec,
-      inject: [AppConfig, ScimSettings],
-      useFactory: (config: AppConfig, settings: ScimSettings) =>
-        new CursorCodec(loadCursorKey(config), settings.cursorTimeoutSeconds),
+      inject: [AppConfig, ScimSettings, ServerSecretRepository],
+      useFactory: async (config: AppConfig, settings: ScimSettings, secrets: ServerSecretRepository) =>
+        new CursorCodec(await loadCursorKey(config, secrets), settings.cursorTimeoutSeconds),
     },
     ResourceService,
     ScimContextFactory,

@@ -272,3 +272,18 @@ export abstract class StoreHealth {
   abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }
+
+/**
+ * Secrets the server generates for itself (the RFC 9865 cursor key, the OAuth signing key), kept in the store
+ * so that every replica sharing the database uses the same ones: a cursor or an access token issued by one
+ * replica is accepted by the others.
+ */
+export abstract class ServerSecretRepository {
+  /**
+   * The value stored under `name`; when there is none yet, stores what `create` returns. Atomic: callers
+   * racing on a missing name (replicas booting together) all get the one value that was stored first, so
+   * `create` may run in several of them but only one result is kept. `create` runs only when the name is
+   * missing; a rejection of `create` stores nothing and is passed on.
+   */
+  abstract getOrCreate(name: string, create: () => string | Promise<string>): Promise<string>;
+}

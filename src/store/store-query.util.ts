@@ -8,6 +8,7 @@ import {
   JournalRepository,
   MembershipRepository,
   ResourceRepository,
+  ServerSecretRepository,
   SortSpec,
   StoreHealth,
   TenantRepository,
@@ -25,6 +26,7 @@ export interface StoreAdapters {
   tenants: TenantRepository;
   health: StoreHealth;
   journal: JournalRepository;
+  secrets: ServerSecretRepository;
 }
 
 /** Fields every projection keeps: a resource cannot be rendered or versioned without them. */

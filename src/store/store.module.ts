@@ -6,6 +6,7 @@ import {
   JournalRepository,
   MembershipRepository,
   ResourceRepository,
+  ServerSecretRepository,
   StoreHealth,
   TenantRepository,
 } from './ports';
@@ -28,7 +29,7 @@ function openEmbedded(config: AppConfig): StoreAdapters {
  * imports MongooseModule (which would always open a connection).
  *
  * Binds the store ports (ResourceRepository, MembershipRepository, TenantRepository, JournalRepository,
- * StoreHealth) for the whole application, to the adapter the configuration picks, and closes the store on
+ * ServerSecretRepository, StoreHealth) for the whole application, to the adapter the configuration picks, and closes the store on
  * shutdown.
  */
 @Global()
@@ -40,7 +41,14 @@ export class StoreModule implements OnApplicationShutdown {
     const mongo = config.mongodbUri !== undefined && config.mongodbUri !== '';
     return {
       imports: mongo ? [MongoStoreModule.forRoot(config.mongodbUri!)] : [],
-      exports: [JournalRepository, MembershipRepository, ResourceRepository, StoreHealth, TenantRepository],
+      exports: [
+        JournalRepository,
+        MembershipRepository,
+        ResourceRepository,
+        ServerSecretRepository,
+        StoreHealth,
+        TenantRepository,
+      ],
       global: true,
       module: StoreModule,
       providers: [
@@ -55,6 +63,11 @@ export class StoreModule implements OnApplicationShutdown {
           provide: ResourceRepository,
           inject: [STORE_ADAPTERS],
           useFactory: (a: StoreAdapters) => a.resources,
+        },
+        {
+          provide: ServerSecretRepository,
+          inject: [STORE_ADAPTERS],
+          useFactory: (a: StoreAdapters) => a.secrets,
         },
         { provide: StoreHealth, inject: [STORE_ADAPTERS], useFactory: (a: StoreAdapters) => a.health },
         { provide: TenantRepository, inject: [STORE_ADAPTERS], useFactory: (a: StoreAdapters) => a.tenants },

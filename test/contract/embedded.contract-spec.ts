@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.factory';
 import { describeJournalContract } from './journal.contract';
 import { describeRepositoryContract, StoreHarness } from './resource-repository.contract';
+import { describeServerSecretRepositoryContract } from './server-secret-repository.contract';
 import { describeTenantRepositoryContract } from './tenant-repository.contract';
 
 /** The embedded store, on a fresh temporary DATA_DIR per test. */
@@ -18,3 +19,4 @@ function embeddedHarness(): StoreHarness {
 describeRepositoryContract('embedded store (mingo + SQLite)', embeddedHarness);
 describeJournalContract('embedded store (mingo + SQLite)', embeddedHarness);
 describeTenantRepositoryContract('embedded store (mingo + SQLite)', embeddedHarness);
+describeServerSecretRepositoryContract('embedded store (mingo + SQLite)', embeddedHarness);

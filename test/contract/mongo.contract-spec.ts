@@ -3,6 +3,7 @@ import { createMongoStore } from '../../src/store/mongo/mongo-store.factory';
 import { COLLECTIONS } from '../../src/store/mongo/mongo.schemas';
 import { describeJournalContract } from './journal.contract';
 import { describeRepositoryContract, StoreHarness } from './resource-repository.contract';
+import { describeServerSecretRepositoryContract } from './server-secret-repository.contract';
 import { describeTenantRepositoryContract } from './tenant-repository.contract';
 
 const uri = process.env.MONGODB_URI;
@@ -42,4 +43,26 @@ describeMongo('MongoDB store', () => {
   describeRepositoryContract('MongoDB adapter (mongoose)', mongoHarness);
   describeJournalContract('MongoDB adapter (mongoose)', mongoHarness);
   describeTenantRepositoryContract('MongoDB adapter (mongoose)', mongoHarness);
+  describeServerSecretRepositoryContract('MongoDB adapter (mongoose)', mongoHarness);
+
+  // Replicas: two stores on their own connections to one database (the embedded store is one process).
+  it('shares one generated secret between two stores racing on one database', async () => {
+    const harness = mongoHarness();
+    const [a, b] = await Promise.all([harness.open(), harness.open()]);
+    try {
+      const created = (value: string) => async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return value;
+      };
+      const [fromA, fromB] = await Promise.all([
+        a.secrets.getOrCreate('cursor-key', created('a')),
+        b.secrets.getOrCreate('cursor-key', created('b')),
+      ]);
+
+      expect(fromA).toBe(fromB);
+    } finally {
+      await Promise.all([a.health.close(), b.health.close()]);
+      await harness.destroy();
+    }
+  });
 });

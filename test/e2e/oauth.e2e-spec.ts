@@ -1,12 +1,11 @@
 import { SignJWT } from 'jose';
-import type { JWK } from 'jose';
-import { createPrivateKey, randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secretFingerprint } from '../../src/auth/oauth/client-secret';
 import { generateClientSecret, hashClientSecret } from '../../src/auth/oauth/client-secret';
-import { SIGNING_KEY_FILE } from '../../src/auth/oauth/signing-key';
+import { LEGACY_SIGNING_KEY_FILE, SigningKey } from '../../src/auth/oauth/signing-key';
 import { StaticTokenVerifier } from '../../src/auth/static-token.verifier';
 import { hashToken } from '../../src/auth/token-hash';
 import { AppConfigValues, PACKAGE_CONFIG_DIR } from '../../src/config/load-config';
@@ -62,6 +61,29 @@ function form(params: Record<string, string>): string {
   return new URLSearchParams(params).toString();
 }
 
+/** An ES256 access token for client "entra" (secret 1) signed with `key`, with claims of our choosing. */
+async function forgeWith(
+  key: KeyObject,
+  overrides: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: 'scim-stream',
+    aud: 'scim-stream',
+    sub: 'entra',
+    client_id: 'entra',
+    tid: 'default',
+    secret_id: secretFingerprint(hashClientSecret(SECRET_1)),
+    scope: 'scim',
+    iat: now,
+    exp: now + 3600,
+    jti: randomUUID(),
+    ...overrides,
+  };
+  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', ...header }).sign(key);
+}
+
 /** The failed-authentication throttle is off unless a test is about it: these suites fail on purpose a lot. */
 async function bootApp(
   clients: ClientDeclaration[],
@@ -104,27 +126,8 @@ describe('OAuth 2.0 client credentials (e2e)', () => {
   }
 
   /** A token signed with the server's own key, with claims of our choosing. */
-  async function forge(
-    overrides: Record<string, unknown>,
-    header: Record<string, unknown> = {},
-  ): Promise<string> {
-    const file = JSON.parse(readFileSync(join(t.dataDir, SIGNING_KEY_FILE), 'utf8')) as { jwk: JWK };
-    const key = createPrivateKey({ key: file.jwk as JWK & { kty: string }, format: 'jwk' });
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      iss: 'scim-stream',
-      aud: 'scim-stream',
-      sub: 'entra',
-      client_id: 'entra',
-      tid: 'default',
-      secret_id: secretFingerprint(hashClientSecret(SECRET_1)),
-      scope: 'scim',
-      iat: now,
-      exp: now + 3600,
-      jti: randomUUID(),
-      ...overrides,
-    };
-    return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', ...header }).sign(key);
+  function forge(overrides: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
+    return forgeWith(t.app.get(SigningKey, { strict: false }).privateKey, overrides, header);
   }
 
   describe('token endpoint', () => {
@@ -535,7 +538,7 @@ describe('OAuth across restarts (e2e)', () => {
     return response.statusCode;
   }
 
-  it('keeps the generated signing key in DATA_DIR (mode 0600), so tokens survive a restart', async () => {
+  it('keeps the generated signing key in the store, not in a file, so tokens survive a restart', async () => {
     const first = await bootApp(CLIENTS, dataDir);
     const token = await issue(first, 'entra', SECRET_1);
     await first.close();
@@ -543,7 +546,38 @@ describe('OAuth across restarts (e2e)', () => {
     const second = await bootApp(CLIENTS, dataDir);
     try {
       expect(await status(second, token)).toBe(200);
-      expect(statSync(join(dataDir, SIGNING_KEY_FILE)).mode & 0o777).toBe(0o600);
+      expect(readdirSync(dataDir)).not.toContain(LEGACY_SIGNING_KEY_FILE);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('imports the key file of an earlier release, so the tokens it signed stay valid, also once it is gone', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const legacyFile = join(dataDir, LEGACY_SIGNING_KEY_FILE);
+    writeFileSync(
+      legacyFile,
+      JSON.stringify({
+        alg: 'ES256',
+        kid: 'k',
+        createdAt: new Date().toISOString(),
+        jwk: privateKey.export({ format: 'jwk' }),
+      }),
+      { mode: 0o600 },
+    );
+    const token = await forgeWith(privateKey);
+
+    const first = await bootApp(CLIENTS, dataDir);
+    try {
+      expect(await status(first, token)).toBe(200);
+      expect(first.logs.text()).toContain('Imported the OAuth token signing key');
+    } finally {
+      await first.close();
+    }
+    unlinkSync(legacyFile);
+    const second = await bootApp(CLIENTS, dataDir);
+    try {
+      expect(await status(second, token)).toBe(200);
     } finally {
       await second.close();
     }

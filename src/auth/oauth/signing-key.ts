@@ -6,14 +6,16 @@ import {
   createSecretKey,
   generateKeyPairSync,
   KeyObject,
-  randomBytes,
 } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '../../config/app-config';
+import type { ServerSecretRepository } from '../../store/ports';
 
-/** The generated key of an install, kept beside the embedded store (DATA_DIR), readable by its owner only. */
-export const SIGNING_KEY_FILE = 'oauth-signing-key.json';
+/** Name of the generated key among the server secrets of the store. */
+export const SIGNING_KEY_SECRET = 'oauth-signing-key';
+/** Where releases before the key moved into the store kept it; imported once, then no longer read. */
+export const LEGACY_SIGNING_KEY_FILE = 'oauth-signing-key.json';
 
 export type SigningAlgorithm = 'ES256' | 'ES384' | 'EdDSA' | 'RS256' | 'HS256';
 
@@ -25,12 +27,12 @@ export abstract class SigningKey {
   abstract readonly privateKey: KeyObject;
   /** The public key; for HS256 the secret itself. */
   abstract readonly publicKey: KeyObject;
-  /** Where it came from, for the boot log: `OAUTH_SIGNING_KEY`, `/data/oauth-signing-key.json`. */
+  /** Where it came from, for error messages: `OAUTH_SIGNING_KEY` or `the store (server secret "oauth-signing-key")`. */
   abstract readonly source: string;
 }
 
-/** Shape of oauth-signing-key.json. */
-interface KeyFile {
+/** Shape of the stored key (and of the legacy oauth-signing-key.json). */
+interface StoredKey {
   alg: SigningAlgorithm;
   kid: string;
   createdAt: string;
@@ -39,21 +41,40 @@ interface KeyFile {
 }
 
 /**
- * OAUTH_SIGNING_KEY when set (every replica of a deployment must share it), otherwise the key of
- * DATA_DIR/oauth-signing-key.json, generated on first boot: ES256 (P-256), compact signatures and supported by
- * every JWT library. It survives restarts, so the tokens handed out stay valid. Throws an "Invalid
- * configuration" error naming the setting or file when the key cannot be used.
+ * OAUTH_SIGNING_KEY when set (it pins the key), otherwise the generated key kept in the store, so that every
+ * replica sharing the database signs and verifies with the same one: ES256 (P-256), compact signatures and
+ * supported by every JWT library. It survives restarts, so the tokens handed out stay valid. A key file of an
+ * earlier release (DATA_DIR/oauth-signing-key.json) is imported when the store has none yet, so its tokens stay
+ * valid too. Throws an "Invalid configuration" error naming the setting or file when the key cannot be used.
  */
 export async function loadSigningKey(
   config: Pick<AppConfig, 'oauthSigningKey' | 'dataDir'>,
-  onGenerated: (file: string) => void = () => undefined,
+  secrets: ServerSecretRepository,
+  log: (message: string) => void = () => undefined,
 ): Promise<SigningKey> {
   if (config.oauthSigningKey !== undefined) return fromSetting(config.oauthSigningKey);
-  const file = join(config.dataDir, SIGNING_KEY_FILE);
-  if (existsSync(file)) return fromFile(file);
-  const generated = await generateKeyFile(file);
-  if (generated) onGenerated(file);
-  return fromFile(file);
+  const legacy = join(config.dataDir, LEGACY_SIGNING_KEY_FILE);
+  let created: { value: string; imported: boolean } | undefined;
+  const value = await secrets.getOrCreate(SIGNING_KEY_SECRET, async () => {
+    created = existsSync(legacy)
+      ? { value: await readLegacyFile(legacy), imported: true }
+      : { value: await generate(), imported: false };
+    return created.value;
+  });
+  if (created?.value === value) {
+    log(
+      created.imported
+        ? `Imported the OAuth token signing key of ${legacy} into the store; the file is no longer used`
+        : 'Generated the OAuth token signing key (kept in the store, shared by every replica)',
+    );
+  }
+  return fromStored(value, `the store (server secret "${SIGNING_KEY_SECRET}")`).catch((error: Error) => {
+    throw new Error(
+      `Invalid configuration: the OAuth signing key kept in the store is not usable (${error.message}); ` +
+        'set OAUTH_SIGNING_KEY',
+      { cause: error },
+    );
+  });
 }
 
 async function fromSetting(value: string): Promise<SigningKey> {
@@ -84,14 +105,21 @@ async function fromSetting(value: string): Promise<SigningKey> {
   return build(algorithmOf(privateKey, source), privateKey, createPublicKey(privateKey), source);
 }
 
-async function fromFile(file: string): Promise<SigningKey> {
+async function fromStored(text: string, source: string): Promise<SigningKey> {
+  const content = JSON.parse(text) as Partial<StoredKey>;
+  const privateKey = createPrivateKey({ key: content.jwk as JWK & { kty: string }, format: 'jwk' });
+  const alg = algorithmOf(privateKey, source);
+  if (content.alg !== undefined && content.alg !== alg)
+    throw new Error(`alg ${content.alg} does not match the key`);
+  return build(alg, privateKey, createPublicKey(privateKey), source);
+}
+
+/** Checked before it is imported: a damaged file must not become the key of every replica. */
+async function readLegacyFile(file: string): Promise<string> {
   try {
-    const content = JSON.parse(readFileSync(file, 'utf8')) as Partial<KeyFile>;
-    const privateKey = createPrivateKey({ key: content.jwk as JWK & { kty: string }, format: 'jwk' });
-    const alg = algorithmOf(privateKey, file);
-    if (content.alg !== undefined && content.alg !== alg)
-      throw new Error(`alg ${content.alg} does not match the key`);
-    return build(alg, privateKey, createPublicKey(privateKey), file);
+    const text = readFileSync(file, 'utf8');
+    await fromStored(text, file);
+    return text;
   } catch (error) {
     throw new Error(
       `Invalid configuration: ${file} does not hold a usable signing key (${(error as Error).message}); ` +
@@ -101,32 +129,15 @@ async function fromFile(file: string): Promise<SigningKey> {
   }
 }
 
-/**
- * Writes a new key file unless one appears meanwhile: written aside, then hard-linked into place, which fails
- * when the file exists — two processes booting on one DATA_DIR end up with the same key. False when another
- * process won.
- */
-async function generateKeyFile(file: string): Promise<boolean> {
+async function generate(): Promise<string> {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' }) as JWK;
-  const content: KeyFile = {
+  const content: StoredKey = {
     alg: 'ES256',
     kid: await thumbprintOf(createPublicKey(privateKey)),
     createdAt: new Date().toISOString(),
-    jwk,
+    jwk: privateKey.export({ format: 'jwk' }) as JWK,
   };
-  mkdirSync(join(file, '..'), { recursive: true });
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    linkSync(temporary, file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    unlinkSync(temporary);
-  }
+  return `${JSON.stringify(content, null, 2)}\n`;
 }
 
 function algorithmOf(key: KeyObject, source: string): SigningAlgorithm {

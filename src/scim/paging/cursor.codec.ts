@@ -67,7 +67,7 @@ export function buildQueryFingerprint(parts: Readonly<Record<string, unknown>>):
 const VERSION = 1;
 const IV_BYTES = 16;
 const MAC_BYTES = 32;
-const MIN_KEY_BYTES = 32;
+export const MIN_KEY_BYTES = 32;
 /** Same text for every rejection that could otherwise tell a client something about other tenants (RFC 9865 §5.2). */
 const INVALID = 'cursor is not valid; request the first page again with an empty cursor';
 

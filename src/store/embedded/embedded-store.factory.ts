@@ -2,6 +2,7 @@ import { StoreAdapters } from '../store-query.util';
 import { EmbeddedJournalRepository } from './embedded-journal.repository';
 import { EmbeddedMembershipRepository } from './embedded-membership.repository';
 import { EmbeddedResourceRepository } from './embedded-resource.repository';
+import { EmbeddedServerSecretRepository } from './embedded-server-secret.repository';
 import { EmbeddedStoreHealth } from './embedded-store.health';
 import { EmbeddedTenantRepository } from './embedded-tenant.repository';
 import { EmbeddedStore, EmbeddedStoreOptions } from './embedded.store';
@@ -15,5 +16,6 @@ export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions
     tenants: new EmbeddedTenantRepository(store),
     health: new EmbeddedStoreHealth(store),
     journal: new EmbeddedJournalRepository(store),
+    secrets: new EmbeddedServerSecretRepository(store),
   };
 }

@@ -70,6 +70,14 @@ export const MIGRATIONS: readonly string[] = [
     last_seq INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 4: secrets the server generates for itself (cursor key, OAuth signing key), written once per name.
+  `
+  CREATE TABLE server_secrets (
+    name       TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code expects: a database written by a newer release is refused. */

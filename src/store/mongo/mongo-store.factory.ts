@@ -5,6 +5,7 @@ import { StoreAdapters } from '../store-query.util';
 import { ensureJournalRetention, MongoJournalRepository } from './mongo-journal.repository';
 import { MongoMembershipRepository } from './mongo-membership.repository';
 import { MongoResourceRepository } from './mongo-resource.repository';
+import { MongoServerSecretRepository, ServerSecretDocument } from './mongo-server-secret.repository';
 import { MongoStoreHealth } from './mongo-store.health';
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import {
@@ -13,6 +14,7 @@ import {
   membershipSchema,
   oauthClientSchema,
   resourceSchema,
+  serverSecretSchema,
   tenantSchema,
   tokenSchema,
 } from './mongo.schemas';
@@ -42,6 +44,7 @@ export async function createMongoStore(
     oauthClients: modelOf(connection, 'ScimOAuthClient', oauthClientSchema),
     journal: modelOf(connection, 'ScimJournalEntry', journalSchema),
     journalCounters: modelOf(connection, 'ScimJournalCounter', journalCounterSchema),
+    serverSecrets: modelOf(connection, 'ScimServerSecret', serverSecretSchema),
   };
   for (const model of Object.values(models)) {
     await model.init();
@@ -68,5 +71,8 @@ export async function createMongoStore(
     ),
     health: new MongoStoreHealth(connection),
     journal: new MongoJournalRepository(models.journal.collection),
+    secrets: new MongoServerSecretRepository(
+      models.serverSecrets.collection as unknown as Collection<ServerSecretDocument>,
+    ),
   };
 }

@@ -9,6 +9,7 @@ export const COLLECTIONS = {
   oauthClients: 'oauth_clients',
   journal: 'journal',
   journalCounters: 'journal_counters',
+  serverSecrets: 'server_secrets',
 } as const;
 
 /**
@@ -141,6 +142,13 @@ export function journalSchema(): Schema {
 export function journalCounterSchema(): Schema {
   // `_id` is the tenant id (a string), not an ObjectId.
   const schema = schemaWith(COLLECTIONS.journalCounters, []);
+  schema.add({ _id: String });
+  return schema;
+}
+
+/** Secrets the server generates for itself: one document per name (`_id` = the name, a string), no index. */
+export function serverSecretSchema(): Schema {
+  const schema = schemaWith(COLLECTIONS.serverSecrets, []);
   schema.add({ _id: String });
   return schema;
 }
