@@ -1,5 +1,3 @@
 /** RFC 7644 §3.1: the SCIM media type; responses always carry it. */
 export const SCIM_MEDIA_TYPE = 'application/scim+json';
 export const SCIM_CONTENT_TYPE = `${SCIM_MEDIA_TYPE}; charset=utf-8`;
-/** Request media types whose bodies are parsed as JSON; any other body gets 415. */
-export const ACCEPTED_MEDIA_TYPES = [SCIM_MEDIA_TYPE, 'application/json'] as const;

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TENANT_ID } from '../../../src/auth/token-bootstrap.service';
+import { verifyPassword } from '../../../src/resources/password.hasher';
 import { ResourceRepository } from '../../../src/store/ports';
 import { TestApp } from '../harness';
 import {
@@ -231,6 +232,8 @@ describe('Users: RFC 7644 §3.3–§3.6 over HTTP (e2e)', () => {
 
       expect(stored?._secret?.password).toMatch(/^scrypt\$/);
       expect(JSON.stringify(stored)).not.toContain('t1meMachine');
+      await expect(verifyPassword('t1meMachine!', stored!._secret!.password!)).resolves.toBe(true);
+      await expect(verifyPassword('t1memachine!', stored!._secret!.password!)).resolves.toBe(false);
     });
 
     it('is kept across a PUT that does not send it (stored, not lost)', async () => {
@@ -256,6 +259,9 @@ describe('Users: RFC 7644 §3.3–§3.6 over HTTP (e2e)', () => {
       expect(response.statusCode).toBe(200);
       expect(response.json<Json>().password).toBeUndefined();
       expect(response.body).not.toContain('n3wSecret');
+      const stored = await t.app.get(ResourceRepository).findById(DEFAULT_TENANT_ID, 'User', id);
+      await expect(verifyPassword('n3wSecret!', stored!._secret!.password!)).resolves.toBe(true);
+      await expect(verifyPassword('t1meMachine!', stored!._secret!.password!)).resolves.toBe(false);
     });
   });
 
