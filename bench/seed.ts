@@ -5,7 +5,7 @@ import { validateResource } from '../src/scim/schema/resource.validator';
 import { SchemaRegistry } from '../src/scim/schema/schema.registry';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../src/scim/schema/schema-urns';
 import { EmbeddedStore } from '../src/store/embedded/embedded.store';
-import { newResourceDocument, ResourceDocument } from '../src/store/resource-document';
+import { newResourceDocument, ResourceDocument } from '../src/scim/document/resource-document';
 
 export interface SeedOptions {
   users: number;

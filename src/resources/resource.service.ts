@@ -43,7 +43,7 @@ import {
   newResourceDocument,
   ResourceDocument,
   versionTag,
-} from '../store/resource-document';
+} from '../scim/document/resource-document';
 import { missingMembersError } from '../store/missing-members.error';
 import { hashPassword } from './password.hasher';
 import { assertIfMatch } from './preconditions';

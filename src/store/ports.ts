@@ -1,4 +1,4 @@
-import { ResourceDocument } from './resource-document';
+import { ResourceDocument } from '../scim/document/resource-document';
 
 /** A MongoDB query document (as emitted by the filter compiler); adapters execute it, mingo or MongoDB. */
 export type QueryDocument = Record<string, unknown>;

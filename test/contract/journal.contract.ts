@@ -5,7 +5,7 @@
  */
 import { ScimError } from '../../src/scim/errors';
 import { JournalEntryInput, WriteUnit } from '../../src/store/ports';
-import { computeShadows, ResourceDocument, versionTag } from '../../src/store/resource-document';
+import { computeShadows, ResourceDocument, versionTag } from '../../src/scim/document/resource-document';
 import { StoreAdapters } from '../../src/store/store-query.util';
 import { StoreHarness } from './resource-repository.contract';
 

@@ -6,7 +6,7 @@
 import { ScimError } from '../../src/scim/errors';
 import { foldedOrderPattern } from '../../src/scim/filter/folded-order';
 import { TenantRecord, TokenRecord } from '../../src/store/ports';
-import { computeShadows, ResourceDocument, versionTag } from '../../src/store/resource-document';
+import { computeShadows, ResourceDocument, versionTag } from '../../src/scim/document/resource-document';
 import { StoreAdapters } from '../../src/store/store-query.util';
 
 export interface StoreHarness {

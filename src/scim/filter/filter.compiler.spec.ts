@@ -4,7 +4,7 @@ import { AttributeDefinition } from '../schema/attribute-definition';
 import { createRegistry } from '../schema/core-schemas';
 import { ENTERPRISE_USER_SCHEMA } from '../schema/schema-urns';
 import { extensionStorageKey } from '../schema/schema.registry';
-import { computeShadows } from '../../store/resource-document';
+import { computeShadows } from '../document/resource-document';
 import { FilterNode } from './filter.ast';
 import {
   compileFilter,

@@ -3,7 +3,7 @@ import { AttributeDefinition } from '../schema/attribute-definition';
 import { GROUP_SCHEMA, USER_SCHEMA } from '../schema/schema-urns';
 import { ResolvedAttribute, SchemaRegistry } from '../schema/schema.registry';
 import { parseUndeclaredExtensionPath } from '../schema/undeclared-extension';
-import { SHADOWED_PATHS } from '../../store/resource-document';
+import { SHADOWED_PATHS } from '../document/resource-document';
 import {
   AttrPath,
   CompareNode,

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { Query } from 'mingo';
 import { QueryDocument, SortSpec } from '../ports';
-import { computeShadows, ResourceDocument } from '../resource-document';
+import { computeShadows, ResourceDocument } from '../../scim/document/resource-document';
 import * as queryUtil from '../store-query.util';
 import { EmbeddedResourceRepository } from './embedded-resource.repository';
 import { EmbeddedStore } from './embedded.store';

@@ -8,7 +8,7 @@ import {
   ResourceRepository,
   WriteUnit,
 } from '../ports';
-import { ResourceDocument, UNIQUE_KEY } from '../resource-document';
+import { ResourceDocument, UNIQUE_KEY } from '../../scim/document/resource-document';
 import {
   assertDocumentTenant,
   compareIds,

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OAuthClientRecord, TenantRecord, TokenRecord } from '../ports';
-import { ResourceDocument } from '../resource-document';
+import { ResourceDocument } from '../../scim/document/resource-document';
 import { EmbeddedJournal } from './embedded-journal';
 import { MembershipGraph } from './membership.graph';
 import { ResourceCollection } from './resource.collection';

@@ -1,4 +1,4 @@
-import { computeShadows, ResourceDocument } from '../resource-document';
+import { computeShadows, ResourceDocument } from '../../scim/document/resource-document';
 import { indexKeys, ResourceCollection } from './resource.collection';
 
 function user(id: string, userName: string, extra: Record<string, unknown> = {}): ResourceDocument {

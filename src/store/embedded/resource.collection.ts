@@ -1,5 +1,5 @@
 import { SortSpec } from '../ports';
-import { ResourceDocument } from '../resource-document';
+import { ResourceDocument } from '../../scim/document/resource-document';
 import { compareIds } from '../store-query.util';
 import { CandidatePlan } from './query.planner';
 

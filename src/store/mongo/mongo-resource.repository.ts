@@ -8,7 +8,7 @@ import {
   ResourceRepository,
   WriteUnit,
 } from '../ports';
-import { ResourceDocument } from '../resource-document';
+import { ResourceDocument } from '../../scim/document/resource-document';
 import { missingMembersError } from '../missing-members.error';
 import { assertDocumentTenant, normalizePage } from '../store-query.util';
 import { writeJournalEntries } from './mongo-journal.repository';

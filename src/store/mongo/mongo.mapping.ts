@@ -1,5 +1,5 @@
 import { ScimError } from '../../scim/errors';
-import { ResourceDocument } from '../resource-document';
+import { ResourceDocument } from '../../scim/document/resource-document';
 import { uniquenessError } from '../store-query.util';
 
 /** MongoDB's "E11000 duplicate key" error code. */
