@@ -87,9 +87,25 @@ export abstract class ResourceRepository {
   abstract commit(tenantId: string, unit: WriteUnit): Promise<CommitResult>;
 }
 
-/** What a change did, as the journal records it (issue "Many tenants, one server"). */
+/**
+ * What a change did, as the journal records it (issue "Many tenants, one server"). `admin`: an action of the
+ * admin API (tenants, credentials, subscriptions); `adminAction` says which.
+ */
 export type JournalOperation =
-  'create' | 'replace' | 'patch' | 'delete' | 'membership' | 'activate' | 'deactivate';
+  'create' | 'replace' | 'patch' | 'delete' | 'membership' | 'activate' | 'deactivate' | 'admin';
+
+/** A member as a membership change names it (RFC 7643 §4.2 members.value / members.type). */
+export interface MemberRefValue {
+  value: string;
+  /** 'User' or 'Group'. */
+  type: string;
+}
+
+/** The membership change of one write, as it took effect: only members really added or removed. */
+export interface MembersDelta {
+  added: MemberRefValue[];
+  removed: MemberRefValue[];
+}
 
 /** Who made a change: the credential the request authenticated with. */
 export interface JournalActor {
@@ -110,6 +126,24 @@ export interface JournalEntryInput {
   version?: string;
   /** Top-level attribute names (extension attributes as `urn:…:name`), `members` and `password` included. */
   changedAttributes: string[];
+  /** The resource's externalId as of the change (the last one it had, for a delete). */
+  externalId?: string;
+  /** The resource's absolute URL as the request that changed it addressed it (meta.location). */
+  location?: string;
+  /**
+   * The resource as GET returned it right after the change (default attributes), without `password`, without
+   * the computed `groups`, and a Group without `members` (the delta says what changed). Absent on delete.
+   */
+  snapshot?: Record<string, unknown>;
+  /**
+   * For a Group write: the members really added and removed (a group delete removes all of them). For a
+   * delete of a resource that was a member of groups: `removed` lists nothing of its own; see `memberOf`.
+   */
+  members?: MembersDelta;
+  /** For a delete of a User or Group: the groups it was a direct member of, whose memberships went with it. */
+  memberOf?: { removed: MemberRefValue[] };
+  /** For operation 'admin': what happened, e.g. 'tenant.created', 'token.revoked', 'subscription.deleted'. */
+  adminAction?: string;
 }
 
 /** A journal entry as stored: `seq` is per tenant, from 1, increasing by one with every committed entry. */
