@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+
+/**
+ * Wakes the deliverers and SSE readers of this process the moment a write committed journal entries, so an
+ * event leaves within milliseconds instead of at the next poll. Other replicas learn of it by polling the
+ * journal (docs/architecture.md, streaming). Emitting never throws into the write path.
+ */
+@Injectable()
+export class JournalNotifier {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // Every SSE connection listens: many concurrent readers are expected.
+    this.emitter.setMaxListeners(0);
+  }
+
+  /** Called after a commit that wrote journal entries; `lastSeq` is the highest seq written. */
+  committed(tenantId: string, lastSeq: number): void {
+    try {
+      this.emitter.emit('committed', tenantId, lastSeq);
+    } catch {
+      // A listener's failure is the listener's problem, never the writer's.
+    }
+  }
+
+  /** Subscribes to commits of one tenant; returns the function that unsubscribes. */
+  onCommit(tenantId: string, listener: (lastSeq: number) => void): () => void {
+    const handler = (tenant: string, lastSeq: number) => {
+      if (tenant === tenantId) listener(lastSeq);
+    };
+    this.emitter.on('committed', handler);
+    return () => this.emitter.off('committed', handler);
+  }
+}
