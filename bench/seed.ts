@@ -5,7 +5,8 @@ import { validateResource } from '../src/scim/schema/resource.validator';
 import { SchemaRegistry } from '../src/scim/schema/schema.registry';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../src/scim/schema/schema-urns';
 import { EmbeddedStore } from '../src/store/embedded/embedded.store';
-import { newResourceDocument, ResourceDocument } from '../src/scim/document/resource-document';
+import { DocumentModel } from '../src/scim/document/document-model';
+import { ResourceDocument } from '../src/scim/document/resource-document';
 
 export interface SeedOptions {
   users: number;
@@ -45,9 +46,14 @@ export function userBody(n: number | string): Record<string, unknown> {
 }
 
 /** The stored document ResourceService.create() would write for this body (validation included). */
-function documentOf(registry: SchemaRegistry, resourceType: string, body: unknown): ResourceDocument {
+function documentOf(
+  registry: SchemaRegistry,
+  model: DocumentModel,
+  resourceType: string,
+  body: unknown,
+): ResourceDocument {
   const validated = validateResource(registry, resourceType, body, { mode: 'create' });
-  return newResourceDocument(
+  return model.newDocument(
     DEFAULT_TENANT_ID,
     resourceType,
     randomUUID(),
@@ -60,10 +66,16 @@ function documentOf(registry: SchemaRegistry, resourceType: string, body: unknow
  * Fills a fresh DATA_DIR through the embedded store's own prepared statements, in large transactions and with
  * synchronous=NORMAL (this connection only: the server reopens the file with FULL). Going through HTTP would
  * take minutes for 200,000 rows; the documents are built exactly as ResourceService.create() builds them.
+ *
+ * An adapter-level bulk import, deliberately not on the ports (whose only write is commit(), journalled):
+ * used by the bench alone, on a DATA_DIR no server is running on, and it writes no journal entries, so the
+ * seeded resources are not in the change journal (no consumer of this DATA_DIR expects them to be).
+ * ResourceRepository.commit would cost one transaction and one fsync per resource.
  */
 export function seed(dataDir: string, options: SeedOptions): SeedResult {
   const started = process.hrtime.bigint();
   const registry = createRegistry();
+  const model = new DocumentModel(registry);
   const store = EmbeddedStore.open(dataDir, { synchronous: 'NORMAL' });
   try {
     const { insertResource, insertMembership } = store.statements;
@@ -76,7 +88,7 @@ export function seed(dataDir: string, options: SeedOptions): SeedResult {
     for (let from = 0; from < options.users; from += BATCH) {
       const docs: ResourceDocument[] = [];
       for (let n = from; n < Math.min(from + BATCH, options.users); n++) {
-        docs.push(documentOf(registry, 'User', userBody(n)));
+        docs.push(documentOf(registry, model, 'User', userBody(n)));
       }
       insertDocs(docs);
       userIds.push(...docs.map((d) => d.id));
@@ -84,7 +96,9 @@ export function seed(dataDir: string, options: SeedOptions): SeedResult {
 
     const groups: ResourceDocument[] = [];
     for (let n = 0; n < options.groups; n++) {
-      groups.push(documentOf(registry, 'Group', { schemas: [GROUP_SCHEMA], displayName: `group-${n}` }));
+      groups.push(
+        documentOf(registry, model, 'Group', { schemas: [GROUP_SCHEMA], displayName: `group-${n}` }),
+      );
     }
     insertDocs(groups);
     const groupIds = groups.map((g) => g.id);

@@ -44,19 +44,15 @@ export interface FindResult {
 
 /**
  * One port per aggregate (architecture §4). Every method takes the tenant explicitly: forgetting it is a
- * compile error, not a data leak. Adapters enforce per-tenant uniqueness of UNIQUE_KEY (409 uniqueness).
+ * compile error, not a data leak.
+ *
+ * The only write is commit(): every change of a resource or of a membership is a WriteUnit with its journal
+ * entries, so no change can bypass the journal (and the change stream built on it). Adapters recompute each
+ * document's `_ci` shadows from their DocumentModel and enforce per tenant the uniqueness of every attribute it
+ * declares unique (409 uniqueness).
  */
 export abstract class ResourceRepository {
-  /** Inserts a new document; throws ScimError 409 uniqueness on a duplicate unique key. */
-  abstract insert(tenantId: string, doc: ResourceDocument): Promise<void>;
   abstract findById(tenantId: string, resourceType: string, id: string): Promise<ResourceDocument | null>;
-  /**
-   * Replaces a document if its stored `_rev` still equals `expectedRev` (compare-and-swap).
-   * Returns false when the document is gone or has changed meanwhile; throws 409 uniqueness on a duplicate key.
-   */
-  abstract replace(tenantId: string, doc: ResourceDocument, expectedRev: number): Promise<boolean>;
-  /** Deletes a document and every membership that references it. Returns false when it did not exist. */
-  abstract delete(tenantId: string, resourceType: string, id: string): Promise<boolean>;
   /**
    * Runs a compiled filter, with a stable order (see SortSpec) and paging. `totalResults` counts every match;
    * negative skip/limit count as 0 (RFC 7644 §3.4.2.4).
@@ -163,7 +159,7 @@ export interface MembershipChange {
 /** One atomic write: at most one document change, optional memberships, and its journal entries. */
 export interface WriteUnit {
   insert?: ResourceDocument;
-  /** Compare-and-swap on `_rev` (see replace()). */
+  /** Compare-and-swap: applied only while the stored `_rev` still equals `expectedRev`. */
   replace?: { doc: ResourceDocument; expectedRev: number };
   /** Deletes the document and every membership that references it; CAS on `_rev` when expectedRev is given. */
   delete?: { resourceType: string; id: string; expectedRev?: number };
@@ -197,13 +193,9 @@ export interface Membership {
 /**
  * Group membership as records of their own (not an array inside the group), so that adding or removing one
  * member costs the same in a group of 100,000 as in a group of 10, and concurrent changes lose nothing.
+ * Read-only: memberships change through ResourceRepository.commit (WriteUnit.memberships), journalled.
  */
 export abstract class MembershipRepository {
-  /** Adds memberships; existing ones are left as they are (idempotent). Returns how many were new. */
-  abstract add(tenantId: string, groupId: string, members: Omit<Membership, 'groupId'>[]): Promise<number>;
-  /** Removes memberships of these members; absent ones are ignored. Returns how many were removed. */
-  abstract remove(tenantId: string, groupId: string, memberIds: string[]): Promise<number>;
-  abstract removeAllOfGroup(tenantId: string, groupId: string): Promise<void>;
   abstract membersOf(tenantId: string, groupId: string): Promise<Membership[]>;
   /** Groups whose direct members include any of these ids. */
   abstract groupsWithMember(tenantId: string, memberIds: string[]): Promise<Membership[]>;

@@ -8,6 +8,7 @@ import { JournalEntryInput, WriteUnit } from '../../src/store/ports';
 import { computeShadows, ResourceDocument, versionTag } from '../../src/scim/document/resource-document';
 import { StoreAdapters } from '../../src/store/store-query.util';
 import { StoreHarness } from './resource-repository.contract';
+import { writesThroughCommit } from './writes-through-commit';
 
 const T1 = 'tenant-one';
 const T2 = 'tenant-two';
@@ -70,6 +71,7 @@ export function describeJournalContract(name: string, createHarness: () => Store
   describe(`${name}: commit and journal`, () => {
     let harness: StoreHarness;
     let sut: StoreAdapters;
+    const write = writesThroughCommit(() => sut.resources);
 
     beforeEach(async () => {
       harness = createHarness();
@@ -193,7 +195,7 @@ export function describeJournalContract(name: string, createHarness: () => Store
 
     it('deletes the document and its memberships with the expected revision, with the entry', async () => {
       await sut.resources.commit(T1, created(user('u1', 'alice', 2)));
-      await sut.memberships.add(T1, 'g1', [{ memberId: 'u1', memberType: 'User' }]);
+      await write.addMembers(T1, 'g1', [{ memberId: 'u1', memberType: 'User' }]);
       const result = await sut.resources.commit(T1, {
         delete: { resourceType: 'User', id: 'u1', expectedRev: 2 },
         journal: [entry('delete', 'u1')],
@@ -206,7 +208,9 @@ export function describeJournalContract(name: string, createHarness: () => Store
       await sut.resources.commit(T1, { insert: group('g1', 'Sales'), journal: [] });
       await sut.resources.commit(T1, { insert: user('u3', 'carol'), journal: [] });
       await sut.resources.commit(T1, { insert: group('g9', 'Team'), journal: [] });
-      await sut.memberships.add(T1, 'g1', [
+      await sut.resources.commit(T1, { insert: user('u1', 'alice'), journal: [] });
+      await sut.resources.commit(T1, { insert: user('u2', 'bob'), journal: [] });
+      await write.addMembers(T1, 'g1', [
         { memberId: 'u1', memberType: 'User' },
         { memberId: 'u2', memberType: 'User' },
       ]);
@@ -229,8 +233,9 @@ export function describeJournalContract(name: string, createHarness: () => Store
 
     it('removes and adds single members of a group', async () => {
       await sut.resources.commit(T1, { insert: group('g1', 'Sales'), journal: [] });
+      await sut.resources.commit(T1, { insert: user('u1', 'alice'), journal: [] });
       await sut.resources.commit(T1, { insert: user('u2', 'bob'), journal: [] });
-      await sut.memberships.add(T1, 'g1', [
+      await write.addMembers(T1, 'g1', [
         { memberId: 'u1', memberType: 'User' },
         { memberId: 'u2', memberType: 'User' },
       ]);
@@ -248,8 +253,9 @@ export function describeJournalContract(name: string, createHarness: () => Store
 
     it('leaves memberships untouched when the compare-and-swap fails', async () => {
       await sut.resources.commit(T1, { insert: group('g1', 'Sales'), journal: [] });
+      await sut.resources.commit(T1, { insert: user('u1', 'alice'), journal: [] });
       await sut.resources.commit(T1, { insert: user('u2', 'bob'), journal: [] });
-      await sut.memberships.add(T1, 'g1', [{ memberId: 'u1', memberType: 'User' }]);
+      await write.addMembers(T1, 'g1', [{ memberId: 'u1', memberType: 'User' }]);
       await sut.resources.commit(T1, {
         replace: { doc: group('g1', 'Sales', 5), expectedRev: 4 },
         memberships: { groupId: 'g1', removeAll: true, add: [{ memberId: 'u2', memberType: 'User' }] },
@@ -267,7 +273,7 @@ export function describeJournalContract(name: string, createHarness: () => Store
         await sut.resources.commit(T1, { insert: group('g1', 'Sales'), journal: [] });
         await sut.resources.commit(T1, { insert: user('u1', 'alice'), journal: [] });
         await sut.resources.commit(T1, { insert: user('u2', 'bob'), journal: [] });
-        await sut.memberships.add(T1, 'g1', [asUser('u1')]);
+        await write.addMembers(T1, 'g1', [asUser('u1')]);
       });
 
       /** A replace of g1 (rev 1 → 2) that removes every member and adds these, with its journal entry. */

@@ -8,7 +8,7 @@
  *   Group members are not stored here: they are membership records (MembershipRepository).
  * - Internal fields start with `_`, which no SCIM attribute name can (RFC 7643 §2.1 ATTRNAME starts with ALPHA).
  *   `_ci` holds lower-cased shadows of case-insensitive attributes that are looked up by equality, so that
- *   `userName eq "X"` is an index hit, not a scan.
+ *   `userName eq "X"` is an index hit, not a scan, and the shadows of the unique attributes (document-model.ts).
  * - dateTime values are stored as `Date.prototype.toISOString()` strings, so string order is time order.
  */
 export interface ResourceDocument {
@@ -25,29 +25,31 @@ export interface ResourceDocument {
   [attribute: string]: unknown;
 }
 
-/** Lower-cased copies of case-insensitive attributes that are matched by equality (RFC 7643 §2.2 caseExact=false). */
+/**
+ * Comparison shadows (`_ci`): lower-cased copies of case-insensitive attributes that are matched by equality
+ * (RFC 7643 §2.2 caseExact=false), and one entry per unique attribute of the type, lower-cased unless the
+ * attribute is caseExact (DocumentModel.shadows). Keys of extension attributes are `storageKey:name`.
+ */
 export interface ShadowFields {
   userName?: string;
   displayName?: string;
   /** Every emails[].value, lower-cased. */
   emails?: string[];
+  [shadow: string]: string | string[] | undefined;
 }
 
 /** Where the compiler finds a shadow for a case-insensitive `eq` on these canonical paths. */
-export const SHADOWED_PATHS: Readonly<Record<string, keyof ShadowFields>> = {
+export const SHADOWED_PATHS: Readonly<Record<string, 'userName' | 'displayName' | 'emails'>> = {
   userName: 'userName',
   displayName: 'displayName',
   'emails.value': 'emails',
 };
 
-/** Per resource type, the attribute that must be unique per tenant without regard to case (stored in `_ci`). */
-export const UNIQUE_KEY: Readonly<Record<string, keyof ShadowFields>> = {
-  User: 'userName',
-  Group: 'displayName',
-};
-
-/** Computes `_ci` from a document's SCIM attributes. */
-export function computeShadows(doc: Record<string, unknown>): ShadowFields {
+/**
+ * The eq-lookup shadows alone (userName, displayName, emails.value), whatever the type: the part of `_ci` that
+ * does not depend on the registry. DocumentModel.shadows adds the unique attributes' shadows.
+ */
+export function lookupShadows(doc: Record<string, unknown>): ShadowFields {
   const shadows: ShadowFields = {};
   if (typeof doc.userName === 'string') shadows.userName = doc.userName.toLowerCase();
   if (typeof doc.displayName === 'string') shadows.displayName = doc.displayName.toLowerCase();
@@ -61,12 +63,23 @@ export function computeShadows(doc: Record<string, unknown>): ShadowFields {
   return shadows;
 }
 
+/**
+ * The lookup shadows only (see lookupShadows). Kept for callers that build documents without the model: the
+ * stores recompute `_ci` from their DocumentModel on every write, so the unique shadows are never missing.
+ * @deprecated use DocumentModel.shadows
+ */
+export const computeShadows = lookupShadows;
+
 /** meta.version is a weak entity tag (RFC 7644 §3.14) derived from the revision. */
 export function versionTag(id: string, rev: number): string {
   return `W/"${rev}-${id.slice(0, 8)}"`;
 }
 
-/** The first revision of a new resource: meta.created = meta.lastModified, version 1 (RFC 7643 §3.1). */
+/**
+ * The first revision of a new resource: meta.created = meta.lastModified, version 1 (RFC 7643 §3.1). With a
+ * model, `_ci` holds every shadow of the type (DocumentModel.newDocument); without, the lookup shadows only
+ * (the stores complete them on commit).
+ */
 export function newResourceDocument(
   tenantId: string,
   resourceType: string,
@@ -74,13 +87,14 @@ export function newResourceDocument(
   attributes: Record<string, unknown>,
   schemas: string[],
   now: string = new Date().toISOString(),
+  model?: { shadows(resourceType: string, attributes: Record<string, unknown>): ShadowFields },
 ): ResourceDocument {
   return {
     ...attributes,
     _tenant: tenantId,
     _type: resourceType,
     _rev: 1,
-    _ci: computeShadows(attributes),
+    _ci: model ? model.shadows(resourceType, attributes) : lookupShadows(attributes),
     id,
     schemas,
     meta: { resourceType, created: now, lastModified: now, version: versionTag(id, 1) },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { Query } from 'mingo';
-import { QueryDocument, SortSpec } from '../ports';
+import { QueryDocument, SortSpec, WriteUnit } from '../ports';
 import { computeShadows, ResourceDocument } from '../../scim/document/resource-document';
 import * as queryUtil from '../store-query.util';
 import { EmbeddedResourceRepository } from './embedded-resource.repository';
@@ -26,6 +26,8 @@ function user(id: string, userName: string, extra: Record<string, unknown> = {})
   };
 }
 
+const insertOf = (doc: ResourceDocument): WriteUnit => ({ insert: doc, journal: [] });
+
 describe(EmbeddedResourceRepository.name, () => {
   let dataDir: string;
   let store: EmbeddedStore;
@@ -36,10 +38,8 @@ describe(EmbeddedResourceRepository.name, () => {
     store = EmbeddedStore.open(dataDir);
     sut = new EmbeddedResourceRepository(store);
     for (let i = 0; i < 200; i++) {
-      await sut.insert(
-        T,
-        user(`u${String(i).padStart(3, '0')}`, `user${i}`, { externalId: `ext${i}`, active: i % 2 === 0 }),
-      );
+      const id = `u${String(i).padStart(3, '0')}`;
+      await sut.commit(T, insertOf(user(id, `user${i}`, { externalId: `ext${i}`, active: i % 2 === 0 })));
     }
   });
 
@@ -131,7 +131,7 @@ describe(EmbeddedResourceRepository.name, () => {
     it('sorts again after a write to the collection', async () => {
       await pageIds({}, byName);
       const sortDocuments = jest.spyOn(queryUtil, 'sortDocuments');
-      await sut.insert(T, user('u999', 'aaa'));
+      await sut.commit(T, insertOf(user('u999', 'aaa')));
       expect([await pageIds({}, byName, 0, 2), sortDocuments.mock.calls.length]).toEqual([
         [201, ['u999', 'u000']],
         1,
@@ -198,7 +198,7 @@ describe(EmbeddedResourceRepository.name, () => {
                 await expected(query, sort, skip, limit),
               );
             } else if (command.kind === 'delete') {
-              await sut.delete(T, 'User', command.id);
+              await sut.commit(T, { delete: { resourceType: 'User', id: command.id }, journal: [] });
             } else {
               // Unique userNames (a serial suffix): the store refuses duplicates.
               const doc = user(command.id, `${command.name}${serial++}`, {
@@ -206,8 +206,12 @@ describe(EmbeddedResourceRepository.name, () => {
                 ...(command.title === undefined ? {} : { title: command.title }),
               });
               const current = await sut.findById(T, 'User', command.id);
-              if (current) await sut.replace(T, { ...doc, _rev: current._rev + 1 }, current._rev);
-              else await sut.insert(T, doc);
+              if (current) {
+                await sut.commit(T, {
+                  replace: { doc: { ...doc, _rev: current._rev + 1 }, expectedRev: current._rev },
+                  journal: [],
+                });
+              } else await sut.commit(T, insertOf(doc));
             }
           }
         }),
@@ -216,18 +220,32 @@ describe(EmbeddedResourceRepository.name, () => {
     });
   });
 
+  it('yields to the event loop once a commit is written, so a loop of commits does not starve timers and I/O', async () => {
+    let ranBetween = false;
+    setImmediate(() => (ranBetween = true));
+    await sut.commit(T, insertOf(user('u-yield', 'yielder')));
+    expect(ranBetween).toBe(true);
+  });
+
+  it('has written the change before it yields', async () => {
+    const committed = sut.commit(T, insertOf(user('u-early', 'early')));
+    const seenBeforeResolving = store.collection(T, 'User')?.get('u-early') !== undefined;
+    await committed;
+    expect(seenBeforeResolving).toBe(true);
+  });
+
   it('refuses server-side JavaScript in a query', async () => {
     await expect(sut.find(T, 'User', { $where: 'true' }, { skip: 0, limit: 1 })).rejects.toThrow();
   });
 
   it('leaves memory unchanged when SQLite refuses the write', async () => {
     store.db.close();
-    await expect(sut.insert(T, user('new', 'newbie'))).rejects.toThrow();
+    await expect(sut.commit(T, insertOf(user('new', 'newbie')))).rejects.toThrow();
     expect(await sut.findById(T, 'User', 'new')).toBeNull();
   });
 
   it('refuses a document whose _tenant differs from the tenant argument', async () => {
-    await expect(sut.insert('other', user('x', 'x'))).rejects.toThrow(/belongs to tenant/);
+    await expect(sut.commit('other', insertOf(user('x', 'x')))).rejects.toThrow(/belongs to tenant/);
   });
 
   it('has committed an acknowledged write even if the process is killed right after', async () => {
@@ -236,7 +254,7 @@ describe(EmbeddedResourceRepository.name, () => {
       const { openEmbeddedStore } = require(${JSON.stringify(resolve(__dirname, 'embedded-store.factory'))});
       const store = openEmbeddedStore(${JSON.stringify(crashDir)});
       const doc = { _tenant: 't', _type: 'User', _rev: 1, _ci: { userName: 'a' }, id: 'u1', schemas: [], meta: {}, userName: 'a' };
-      store.resources.insert('t', doc).then(() => process.kill(process.pid, 'SIGKILL'));
+      store.resources.commit('t', { insert: doc, journal: [] }).then(() => process.kill(process.pid, 'SIGKILL'));
     `;
     const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
       cwd: resolve(__dirname, '../../..'),

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Query } from 'mingo';
 import {
   CommitResult,
@@ -8,7 +9,7 @@ import {
   ResourceRepository,
   WriteUnit,
 } from '../ports';
-import { ResourceDocument, UNIQUE_KEY } from '../../scim/document/resource-document';
+import { ResourceDocument } from '../../scim/document/resource-document';
 import {
   assertDocumentTenant,
   compareIds,
@@ -46,30 +47,29 @@ export class EmbeddedResourceRepository extends ResourceRepository {
     super();
   }
 
-  async insert(tenantId: string, doc: ResourceDocument): Promise<void> {
-    await this.commit(tenantId, { insert: doc, journal: [] });
-  }
-
   async findById(tenantId: string, resourceType: string, id: string): Promise<ResourceDocument | null> {
     const doc = this.store.collection(tenantId, resourceType)?.get(id);
     return doc ? structuredClone(doc) : null;
-  }
-
-  async replace(tenantId: string, doc: ResourceDocument, expectedRev: number): Promise<boolean> {
-    return (await this.commit(tenantId, { replace: { doc, expectedRev }, journal: [] })).applied;
-  }
-
-  async delete(tenantId: string, resourceType: string, id: string): Promise<boolean> {
-    return (await this.commit(tenantId, { delete: { resourceType, id }, journal: [] })).applied;
   }
 
   /**
    * Checks everything first (CAS, uniqueness, added members exist) without writing; then one SQLite
    * transaction writes the document, the memberships and the journal entries; only after it committed does
    * memory change. So a refused or failed write leaves both SQLite and memory as they were, and no journal
-   * entry. Nothing here awaits: no other write can interleave between the checks and the change.
+   * entry. Nothing awaits before the change: no other write can interleave between the checks and it.
+   *
+   * Then, and only then, the promise yields to the event loop once (setImmediate) before it resolves. The
+   * SQLite commit is synchronous, so a caller writing in a loop (a Bulk request of 1,000 operations) would
+   * otherwise hold the event loop for the whole loop: probes, signals and other requests would wait for it.
+   * The change is committed before the yield; a caller sees it acknowledged one macrotask later.
    */
   async commit(tenantId: string, unit: WriteUnit): Promise<CommitResult> {
+    const result = this.commitNow(tenantId, unit);
+    await yieldToEventLoop();
+    return result;
+  }
+
+  private commitNow(tenantId: string, unit: WriteUnit): CommitResult {
     const changes = [unit.insert, unit.replace, unit.delete].filter((c) => c !== undefined);
     if (changes.length > 1) throw new Error('A write unit changes at most one document');
     const steps: { write: () => void; apply: () => void }[] = [];
@@ -97,9 +97,14 @@ export class EmbeddedResourceRepository extends ResourceRepository {
     return { applied: true, journalSeqs: staged!.seqs };
   }
 
+  /** The stores never trust a caller's shadows: `_ci` is recomputed from the model on every write. */
+  private shadowed(doc: ResourceDocument): ResourceDocument {
+    return { ...doc, _ci: this.store.model.shadows(doc._type, doc) };
+  }
+
   private insertStep(tenantId: string, doc: ResourceDocument): Step {
     assertDocumentTenant(tenantId, doc);
-    const { json, value: stored } = toJsonValue(doc);
+    const { json, value: stored } = toJsonValue(this.shadowed(doc));
     const collection = this.store.collectionForWrite(tenantId, doc._type);
     if (collection.get(doc.id)) throw uniquenessError(doc._type, 'id', doc.id);
     this.assertUnique(collection, stored);
@@ -114,7 +119,7 @@ export class EmbeddedResourceRepository extends ResourceRepository {
     const collection = this.store.collection(tenantId, doc._type);
     const current = collection?.get(doc.id);
     if (!collection || !current || current._rev !== expectedRev) return undefined;
-    const { json, value: stored } = toJsonValue(doc);
+    const { json, value: stored } = toJsonValue(this.shadowed(doc));
     this.assertUnique(collection, stored);
     return {
       write: () => this.store.statements.updateResource.run(json, tenantId, doc._type, doc.id),
@@ -150,7 +155,7 @@ export class EmbeddedResourceRepository extends ResourceRepository {
   }
 
   /**
-   * removeAll, then remove, then add (existing memberships are kept as they are, like MembershipRepository.add).
+   * removeAll, then remove, then add (existing memberships are kept as they are: adding is idempotent).
    * Every added member must exist now: commit() runs from here to the end without awaiting, so no delete can
    * come between this check and the write, whatever the caller checked before its own awaits.
    */
@@ -281,13 +286,21 @@ export class EmbeddedResourceRepository extends ResourceRepository {
     return matches;
   }
 
-  /** Per-tenant uniqueness of the type's UNIQUE_KEY without regard to case (RFC 7643 §2.1 uniqueness). */
+  /**
+   * Per-tenant uniqueness of every unique attribute of the type (DocumentModel: uniqueness "server" or
+   * "global", RFC 7643 §2.2), by its shadow's hash index: lower-cased unless the attribute is caseExact.
+   */
   private assertUnique(collection: ResourceCollection, doc: ResourceDocument): void {
-    const key = UNIQUE_KEY[doc._type];
-    const value = key ? doc._ci?.[key] : undefined;
-    if (typeof value !== 'string') return;
-    if (collection.findOther(`_ci.${key}`, value, doc.id)) {
-      throw uniquenessError(doc._type, key, doc[key] ?? value);
+    for (const attribute of this.store.model.uniqueAttributes(doc._type)) {
+      const value = doc._ci[attribute.shadow];
+      if (typeof value !== 'string') continue;
+      if (collection.findOther(`_ci.${attribute.shadow}`, value, doc.id)) {
+        throw uniquenessError(
+          doc._type,
+          attribute.path,
+          this.store.model.uniqueValue(attribute, doc) ?? value,
+        );
+      }
     }
   }
 }

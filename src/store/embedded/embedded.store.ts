@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OAuthClientRecord, TenantRecord, TokenRecord } from '../ports';
+import { DocumentModel } from '../../scim/document/document-model';
 import { ResourceDocument } from '../../scim/document/resource-document';
+import { createDefaultRegistry } from '../../scim/schema/core-schemas';
 import { EmbeddedJournal } from './embedded-journal';
 import { MembershipGraph } from './membership.graph';
 import { ResourceCollection } from './resource.collection';
@@ -13,6 +15,8 @@ export const SQLITE_FILE_NAME = 'scim-stream.sqlite';
 export interface EmbeddedStoreOptions extends SqliteOptions {
   /** JOURNAL_RETENTION_DAYS: change journal entries older than this are pruned (at boot, then hourly). */
   journalRetentionDays?: number;
+  /** The server's document model (its unique attributes); the RFC 7643 schemas alone when absent. */
+  model?: DocumentModel;
 }
 
 /**
@@ -68,12 +72,15 @@ export class EmbeddedStore {
   private readonly graphs = new Map<string, MembershipGraph>();
   /** The change journal (sequence numbers and entries), written in the same transactions as the data. */
   readonly journal: EmbeddedJournal;
+  /** Which shadows a document has and which of them are unique per tenant. */
+  readonly model: DocumentModel;
 
   private constructor(
     readonly db: SqliteDatabase,
     options: EmbeddedStoreOptions = {},
   ) {
     this.statements = prepareStatements(db);
+    this.model = options.model ?? new DocumentModel(createDefaultRegistry());
     this.journal = new EmbeddedJournal(db, options.journalRetentionDays);
   }
 
@@ -109,7 +116,10 @@ export class EmbeddedStore {
     let types = this.collections.get(tenantId);
     if (!types) this.collections.set(tenantId, (types = new Map()));
     let collection = types.get(type);
-    if (!collection) types.set(type, (collection = new ResourceCollection()));
+    if (!collection) {
+      const uniqueFields = this.model.uniqueAttributes(type).map((a) => `_ci.${a.shadow}`);
+      types.set(type, (collection = new ResourceCollection(uniqueFields)));
+    }
     return collection;
   }
 
@@ -139,6 +149,8 @@ export class EmbeddedStore {
           `SQLite store is inconsistent: row (${tenant}, ${type}, ${id}) holds another document`,
         );
       }
+      // Recomputed, not trusted: an attribute made unique since this document was written gets its shadow.
+      doc._ci = this.model.shadows(type, doc);
       this.collectionForWrite(tenant, type).load(doc);
     }
     const memberships = this.db

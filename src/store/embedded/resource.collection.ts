@@ -67,13 +67,16 @@ function lowerBound(sorted: readonly string[], id: string): number {
  */
 export class ResourceCollection {
   private readonly docs = new Map<string, ResourceDocument>();
-  private readonly indexes = new Map<string, Map<string, Set<string>>>(
-    INDEXED_FIELDS.map((f) => [f, new Map()]),
-  );
+  private readonly indexes: Map<string, Map<string, Set<string>>>;
   private sortedIds: string[] = [];
   private sortedIdsStale = false;
   /** Sorted orders by sortOrderKey, in least-recently-used-first order (Map keeps insertion order). */
   private readonly sortedOrders = new Map<string, readonly ResourceDocument[]>();
+
+  /** `uniqueFields`: the `_ci` shadows of the type's unique attributes (DocumentModel), indexed besides INDEXED_FIELDS. */
+  constructor(uniqueFields: readonly string[] = []) {
+    this.indexes = new Map([...new Set([...INDEXED_FIELDS, ...uniqueFields])].map((f) => [f, new Map()]));
+  }
 
   get size(): number {
     return this.docs.size;

@@ -1,6 +1,5 @@
 import { Collection } from 'mongoose';
 import { Membership, MembershipRepository } from '../ports';
-import { isDuplicateKeyError } from './mongo.mapping';
 
 const MEMBERSHIP_PROJECTION = { _id: 0, groupId: 1, memberId: 1, memberType: 1 };
 
@@ -12,47 +11,10 @@ function toMembership(doc: Record<string, unknown>): Membership {
   };
 }
 
+/** Reads only: memberships change through ResourceRepository.commit (a MembershipChange of a WriteUnit). */
 export class MongoMembershipRepository extends MembershipRepository {
   constructor(private readonly memberships: Collection) {
     super();
-  }
-
-  /** One upsert per member: existing memberships are untouched, so adding is idempotent and O(members added). */
-  async add(tenantId: string, groupId: string, members: Omit<Membership, 'groupId'>[]): Promise<number> {
-    const seen = new Set<string>();
-    const fresh = members.filter((m) => !seen.has(m.memberId) && (seen.add(m.memberId), true));
-    if (fresh.length === 0) return 0;
-    const operations = fresh.map((m) => ({
-      updateOne: {
-        filter: { _tenant: tenantId, groupId, memberId: m.memberId },
-        update: { $setOnInsert: { memberType: m.memberType } },
-        upsert: true,
-      },
-    }));
-    try {
-      const result = await this.memberships.bulkWrite(operations, { ordered: false });
-      return result.upsertedCount;
-    } catch (error) {
-      // Two concurrent upserts of the same membership: the loser hits the unique index; it exists either way.
-      if (isDuplicateKeyError(error)) {
-        return (error as { result?: { upsertedCount?: number } }).result?.upsertedCount ?? 0;
-      }
-      throw error;
-    }
-  }
-
-  async remove(tenantId: string, groupId: string, memberIds: string[]): Promise<number> {
-    if (memberIds.length === 0) return 0;
-    const { deletedCount } = await this.memberships.deleteMany({
-      _tenant: tenantId,
-      groupId,
-      memberId: { $in: [...new Set(memberIds)] },
-    });
-    return deletedCount;
-  }
-
-  async removeAllOfGroup(tenantId: string, groupId: string): Promise<void> {
-    await this.memberships.deleteMany({ _tenant: tenantId, groupId });
   }
 
   async membersOf(tenantId: string, groupId: string): Promise<Membership[]> {

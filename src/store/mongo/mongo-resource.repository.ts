@@ -8,6 +8,7 @@ import {
   ResourceRepository,
   WriteUnit,
 } from '../ports';
+import { DocumentModel } from '../../scim/document/document-model';
 import { ResourceDocument } from '../../scim/document/resource-document';
 import { missingMembersError } from '../missing-members.error';
 import { assertDocumentTenant, normalizePage } from '../store-query.util';
@@ -34,7 +35,10 @@ function notApplied(): CommitResult {
   return { applied: false, journalSeqs: [] };
 }
 
-/** Thin: maps documents and runs the engine's query documents; uniqueness is the unique indexes' job. */
+/**
+ * Thin: maps documents and runs the engine's query documents; uniqueness is the job of the unique indexes
+ * declared from the model (uniqueResourceIndexes), whose `_ci` shadows are recomputed here on every write.
+ */
 export class MongoResourceRepository extends ResourceRepository {
   constructor(
     private readonly connection: Connection,
@@ -42,6 +46,7 @@ export class MongoResourceRepository extends ResourceRepository {
     private readonly memberships: Collection,
     private readonly journal: Collection,
     private readonly journalCounters: Collection,
+    private readonly model: DocumentModel,
   ) {
     super();
   }
@@ -55,6 +60,7 @@ export class MongoResourceRepository extends ResourceRepository {
     if (changes.length > 1) throw new Error('A write unit changes at most one document');
     if (unit.insert) assertDocumentTenant(tenantId, unit.insert);
     if (unit.replace) assertDocumentTenant(tenantId, unit.replace.doc);
+    unit = this.shadowed(unit);
     const doc = unit.insert ?? unit.replace?.doc;
     try {
       if (unit.journal.length === 0 && !unit.memberships && !unit.delete) {
@@ -68,9 +74,17 @@ export class MongoResourceRepository extends ResourceRepository {
         }
       }
     } catch (error) {
-      if (doc && isDuplicateKeyError(error)) throw resourceDuplicateKeyError(error, doc);
+      if (doc && isDuplicateKeyError(error)) throw resourceDuplicateKeyError(error, doc, this.model);
       throw error;
     }
+  }
+
+  /** The stores never trust a caller's shadows: `_ci` is recomputed from the model on every write. */
+  private shadowed(unit: WriteUnit): WriteUnit {
+    const shadow = (doc: ResourceDocument) => ({ ...doc, _ci: this.model.shadows(doc._type, doc) });
+    if (unit.insert) return { ...unit, insert: shadow(unit.insert) };
+    if (unit.replace) return { ...unit, replace: { ...unit.replace, doc: shadow(unit.replace.doc) } };
+    return unit;
   }
 
   private async writeDocument(
@@ -204,26 +218,12 @@ export class MongoResourceRepository extends ResourceRepository {
     );
   }
 
-  async insert(tenantId: string, doc: ResourceDocument): Promise<void> {
-    await this.commit(tenantId, { insert: doc, journal: [] });
-  }
-
   async findById(tenantId: string, resourceType: string, id: string): Promise<ResourceDocument | null> {
     const doc = await this.resources.findOne(
       { _tenant: tenantId, _type: resourceType, id },
       { projection: { _id: 0 } },
     );
     return doc ? fromStored<ResourceDocument>(doc) : null;
-  }
-
-  /** Compare-and-swap: the filter matches only while `_rev` is still the one the caller read. */
-  async replace(tenantId: string, doc: ResourceDocument, expectedRev: number): Promise<boolean> {
-    return (await this.commit(tenantId, { replace: { doc, expectedRev }, journal: [] })).applied;
-  }
-
-  /** The document and its memberships go together (a replica set is required for the transaction). */
-  async delete(tenantId: string, resourceType: string, id: string): Promise<boolean> {
-    return (await this.commit(tenantId, { delete: { resourceType, id }, journal: [] })).applied;
   }
 
   async find(

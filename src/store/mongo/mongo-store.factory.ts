@@ -17,7 +17,10 @@ import {
   serverSecretSchema,
   tenantSchema,
   tokenSchema,
+  uniqueResourceIndexes,
 } from './mongo.schemas';
+import { DocumentModel } from '../../scim/document/document-model';
+import { createDefaultRegistry } from '../../scim/schema/core-schemas';
 
 function modelOf(connection: Connection, name: string, schema: () => Schema): Model<any> {
   return connection.models[name] ?? connection.model(name, schema());
@@ -26,6 +29,8 @@ function modelOf(connection: Connection, name: string, schema: () => Schema): Mo
 export interface MongoStoreOptions {
   /** JOURNAL_RETENTION_DAYS (default 30): the journal's TTL index expires entries older than this. */
   journalRetentionDays?: number;
+  /** The server's document model (its unique attributes); the RFC 7643 schemas alone when absent. */
+  model?: DocumentModel;
 }
 
 /**
@@ -50,6 +55,12 @@ export async function createMongoStore(
     await model.init();
     await model.createIndexes();
   }
+  const documentModel = options.model ?? new DocumentModel(createDefaultRegistry());
+  // Straight on the collection, not in the mongoose schema: the model is per store, the compiled schema per
+  // connection. A document written before its attribute became unique has no shadow until its next write.
+  for (const { fields, options: indexOptions } of uniqueResourceIndexes(documentModel)) {
+    await models.resources.collection.createIndex(fields, indexOptions);
+  }
   await ensureJournalRetention(
     connection.db!,
     models.journal.collection,
@@ -62,6 +73,7 @@ export async function createMongoStore(
       models.memberships.collection,
       models.journal.collection,
       models.journalCounters.collection,
+      documentModel,
     ),
     memberships: new MongoMembershipRepository(models.memberships.collection),
     tenants: new MongoTenantRepository(

@@ -1,5 +1,8 @@
 import { ScimError } from '../../scim/errors';
+import { DocumentModel } from '../../scim/document/document-model';
 import { ResourceDocument } from '../../scim/document/resource-document';
+import { createRegistry } from '../../scim/schema/core-schemas';
+import { parseExtensionConfig } from '../../scim/schema/extension-config';
 import {
   fromStored,
   isDuplicateKeyError,
@@ -55,9 +58,29 @@ describe(isDuplicateKeyError.name, () => {
   });
 });
 
+const BADGE_URN = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
+const model = new DocumentModel(
+  createRegistry(
+    parseExtensionConfig({
+      extensions: [
+        {
+          id: BADGE_URN,
+          name: 'Acme',
+          resourceType: 'User',
+          attributes: [{ name: 'employeeBadge', type: 'string', uniqueness: 'server' }],
+        },
+      ],
+    }),
+  ),
+);
+
 describe(resourceDuplicateKeyError.name, () => {
   it('names the unique attribute and the value as the client wrote it', () => {
-    const sut = resourceDuplicateKeyError({ keyPattern: { _tenant: 1, _type: 1, '_ci.userName': 1 } }, doc);
+    const sut = resourceDuplicateKeyError(
+      { keyPattern: { _tenant: 1, _type: 1, '_ci.userName': 1 } },
+      doc,
+      model,
+    );
     expect(sut).toBeInstanceOf(ScimError);
     expect([sut.status, sut.scimType, sut.detail.includes('userName "Alice"')]).toEqual([
       409,
@@ -67,7 +90,26 @@ describe(resourceDuplicateKeyError.name, () => {
   });
 
   it('reports a duplicate id when the id index refused the write', () => {
-    const sut = resourceDuplicateKeyError({ keyPattern: { _tenant: 1, _type: 1, id: 1 } }, doc);
+    const sut = resourceDuplicateKeyError({ keyPattern: { _tenant: 1, _type: 1, id: 1 } }, doc, model);
     expect(sut.detail).toContain('id "u1"');
+  });
+
+  it('names an extension attribute by its full path, from the shadow of the index', () => {
+    const shadow = 'urn:example:params:scim:schemas:extension:acme:2_0:User:employeeBadge';
+    const badged = {
+      ...doc,
+      _ci: { ...doc._ci, [shadow]: 'b-7' },
+      'urn:example:params:scim:schemas:extension:acme:2_0:User': { employeeBadge: 'B-7' },
+    } as ResourceDocument;
+    const sut = resourceDuplicateKeyError(
+      { keyPattern: { _tenant: 1, _type: 1, [`_ci.${shadow}`]: 1 } },
+      badged,
+      model,
+    );
+    expect([sut.status, sut.scimType, sut.detail]).toEqual([
+      409,
+      'uniqueness',
+      `${BADGE_URN}:employeeBadge "B-7" is already used by another User in this tenant`,
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { ScimError } from '../../scim/errors';
+import { DocumentModel } from '../../scim/document/document-model';
 import { ResourceDocument } from '../../scim/document/resource-document';
 import { uniquenessError } from '../store-query.util';
 
@@ -41,21 +42,20 @@ export function isDuplicateKeyError(
 
 /**
  * Maps a duplicate-key error of the resources collection to the SCIM error (RFC 7644 §3.3: 409 uniqueness),
- * naming the attribute from the index that refused the write and the value from the document.
+ * naming the attribute from the index that refused the write (its `_ci` shadow, looked up in the model) and
+ * the value from the document.
  */
 export function resourceDuplicateKeyError(
   error: { keyPattern?: Record<string, unknown> },
   doc: ResourceDocument,
+  model: DocumentModel,
 ): ScimError {
   const keys = Object.keys(error.keyPattern ?? {});
-  const shadow = keys.find((k) => k.startsWith('_ci.'));
-  if (shadow) {
-    const attribute = shadow.slice('_ci.'.length);
-    return uniquenessError(
-      doc._type,
-      attribute,
-      doc[attribute] ?? (doc._ci as Record<string, unknown>)[attribute],
-    );
+  const shadow = keys.find((k) => k.startsWith('_ci.'))?.slice('_ci.'.length);
+  if (shadow !== undefined) {
+    const attribute = model.uniqueAttributeByShadow(doc._type, shadow);
+    const value = attribute ? model.uniqueValue(attribute, doc) : undefined;
+    return uniquenessError(doc._type, attribute?.path ?? shadow, value ?? doc._ci[shadow]);
   }
   return uniquenessError(doc._type, 'id', doc.id);
 }

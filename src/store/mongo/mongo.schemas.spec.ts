@@ -1,5 +1,15 @@
 import { nativeSortStage } from './mongo-query.builder';
-import { membershipSchema, oauthClientSchema, resourceSchema, tokenSchema } from './mongo.schemas';
+import { DocumentModel } from '../../scim/document/document-model';
+import { createDefaultRegistry, createRegistry } from '../../scim/schema/core-schemas';
+import { parseExtensionConfig } from '../../scim/schema/extension-config';
+import {
+  IndexDefinition,
+  membershipSchema,
+  oauthClientSchema,
+  resourceSchema,
+  tokenSchema,
+  uniqueResourceIndexes,
+} from './mongo.schemas';
 
 type Index = [Record<string, unknown>, Record<string, unknown>];
 const find = (indexes: Index[], name: string) => indexes.find(([, options]) => options.name === name);
@@ -15,25 +25,6 @@ describe(resourceSchema.name, () => {
       false,
       false,
     ]);
-  });
-
-  it('makes userName unique per tenant among Users that have one', () => {
-    expect(find(indexes, 'tenant_user_userName_unique')).toEqual([
-      { _tenant: 1, _type: 1, '_ci.userName': 1 },
-      expect.objectContaining({
-        unique: true,
-        partialFilterExpression: { _type: 'User', '_ci.userName': { $exists: true } },
-      }),
-    ]);
-  });
-
-  it('makes displayName unique per tenant among Groups only', () => {
-    expect(find(indexes, 'tenant_group_displayName_unique')?.[1]).toEqual(
-      expect.objectContaining({
-        unique: true,
-        partialFilterExpression: { _type: 'Group', '_ci.displayName': { $exists: true } },
-      }),
-    );
   });
 
   it('makes id unique per tenant and type', () => {
@@ -68,6 +59,58 @@ describe(resourceSchema.name, () => {
       nativeSortStage('User', { field: 'meta.lastModified', direction: 1 })!,
     ];
     expect(sorts.filter((sort) => !served(sort))).toEqual([]);
+  });
+});
+
+describe(uniqueResourceIndexes.name, () => {
+  const named = (indexes: IndexDefinition[], name: string) => indexes.find((i) => i.options.name === name);
+
+  it('makes userName unique per tenant among Users that have one, under the name earlier releases created', () => {
+    const sut = uniqueResourceIndexes(new DocumentModel(createDefaultRegistry()));
+    expect(named(sut, 'tenant_user_userName_unique')).toEqual({
+      fields: { _tenant: 1, _type: 1, '_ci.userName': 1 },
+      options: {
+        name: 'tenant_user_userName_unique',
+        unique: true,
+        partialFilterExpression: { _type: 'User', '_ci.userName': { $exists: true } },
+      },
+    });
+  });
+
+  it('makes displayName unique per tenant among Groups only', () => {
+    const sut = uniqueResourceIndexes(new DocumentModel(createDefaultRegistry()));
+    expect(sut.map((i) => i.options.name).sort()).toEqual([
+      'tenant_group_displayName_unique',
+      'tenant_user_userName_unique',
+    ]);
+    expect(named(sut, 'tenant_group_displayName_unique')?.options.partialFilterExpression).toEqual({
+      _type: 'Group',
+      '_ci.displayName': { $exists: true },
+    });
+  });
+
+  it('declares one partial unique index per unique extension attribute, on its shadow', () => {
+    const registry = createRegistry(
+      parseExtensionConfig({
+        extensions: [
+          {
+            id: 'urn:example:params:scim:schemas:extension:acme:2.0:User',
+            resourceType: 'User',
+            attributes: [{ name: 'employeeBadge', type: 'string', uniqueness: 'server' }],
+          },
+        ],
+      }),
+    );
+    const field = '_ci.urn:example:params:scim:schemas:extension:acme:2_0:User:employeeBadge';
+    const sut = uniqueResourceIndexes(new DocumentModel(registry));
+    expect(sut.find((i) => field in i.fields)).toEqual({
+      fields: { _tenant: 1, _type: 1, [field]: 1 },
+      options: {
+        name: 'tenant_user_urn_example_params_scim_schemas_extension_acme_2_0_User_employeeBadge_unique',
+        unique: true,
+        partialFilterExpression: { _type: 'User', [field]: { $exists: true } },
+      },
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import { Schema, SchemaOptions } from 'mongoose';
+import { DocumentModel } from '../../scim/document/document-model';
 
 /** Collection names. All resource types share one collection, keyed by `_tenant` and `_type`. */
 export const COLLECTIONS = {
@@ -34,29 +35,11 @@ export interface IndexDefinition {
 }
 
 /**
- * Unique keys (RFC 7643 §4.1.1 userName, Group displayName for Entra) are unique per tenant without regard to
- * case, so the unique index is on the lower-cased `_ci` shadow. Partial filters restrict each to its type
- * (a User's displayName is not unique) and to documents that have the key, because a unique index would
- * otherwise treat every document without the field as one more `null`.
+ * The indexes every deployment has. The unique indexes depend on the schema registry (DocumentModel) and are
+ * declared by uniqueResourceIndexes below.
  */
 export const RESOURCE_INDEXES: readonly IndexDefinition[] = [
   { fields: { _tenant: 1, _type: 1, id: 1 }, options: { name: 'tenant_type_id', unique: true } },
-  {
-    fields: { _tenant: 1, _type: 1, '_ci.userName': 1 },
-    options: {
-      name: 'tenant_user_userName_unique',
-      unique: true,
-      partialFilterExpression: { _type: 'User', '_ci.userName': { $exists: true } },
-    },
-  },
-  {
-    fields: { _tenant: 1, _type: 1, '_ci.displayName': 1 },
-    options: {
-      name: 'tenant_group_displayName_unique',
-      unique: true,
-      partialFilterExpression: { _type: 'Group', '_ci.displayName': { $exists: true } },
-    },
-  },
   // displayName lookups on types where it is not unique (User) use this one.
   { fields: { _tenant: 1, '_ci.displayName': 1, _type: 1 }, options: { name: 'tenant_displayName' } },
   { fields: { _tenant: 1, _type: 1, externalId: 1 }, options: { name: 'tenant_type_externalId' } },
@@ -108,6 +91,28 @@ export const OAUTH_CLIENT_INDEXES: readonly IndexDefinition[] = [
 export const JOURNAL_INDEXES: readonly IndexDefinition[] = [
   { fields: { tenantId: 1, seq: 1 }, options: { name: 'tenant_seq_unique', unique: true } },
 ];
+
+/**
+ * One unique index per unique attribute of the model (uniqueness "server"/"global", RFC 7643 §2.2), per tenant,
+ * on its `_ci` shadow: lower-cased unless the attribute is caseExact, so the index compares as RFC 7643 §2.2
+ * says. Partial filters restrict each to its resource type (a User's displayName is not unique) and to documents
+ * that have the shadow, because a unique index would otherwise treat every document without it as one more
+ * `null`. The names of the core ones (`tenant_user_userName_unique`, `tenant_group_displayName_unique`) are
+ * those of the releases that declared them by hand, so existing databases keep their indexes.
+ */
+export function uniqueResourceIndexes(model: DocumentModel): IndexDefinition[] {
+  return model.allUniqueAttributes().map(({ resourceType, shadow }) => {
+    const field = `_ci.${shadow}`;
+    return {
+      fields: { _tenant: 1, _type: 1, [field]: 1 },
+      options: {
+        name: `tenant_${resourceType.toLowerCase()}_${shadow.replace(/[^A-Za-z0-9]+/g, '_')}_unique`,
+        unique: true,
+        partialFilterExpression: { _type: resourceType, [field]: { $exists: true } },
+      },
+    };
+  });
+}
 
 function schemaWith(collection: string, indexes: readonly IndexDefinition[]): Schema {
   const schema = new Schema({}, { ...FREE_FORM, collection });
