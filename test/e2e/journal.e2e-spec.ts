@@ -17,7 +17,7 @@ interface JournalPage {
 /** What the tests read from a 201 answer. */
 interface Created {
   id: string;
-  meta: { version: string; lastModified: string };
+  meta: { version: string; lastModified: string; location: string };
 }
 
 const patchOp = (...operations: Json[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
@@ -101,6 +101,9 @@ describe('Change journal (e2e)', () => {
         resourceId: user.id,
         version: user.meta.version,
         changedAttributes: ['userName', 'active', 'displayName'],
+        location: user.meta.location,
+        // As GET returns it right after the change (a user in no group: the create answer is the same).
+        snapshot: user,
       },
     ]);
   });
