@@ -4,7 +4,7 @@ import { AttributeDefinition } from '../schema/attribute-definition';
 import { coerceElement, CoerceOptions, coerceValue } from '../schema/coerce';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA } from '../schema/schema-urns';
 import { extensionStorageKey, findAttribute, SchemaRegistry } from '../schema/schema.registry';
-import { undeclaredAttributeDefinition, undeclaredExtensionUrn } from '../schema/undeclared-extension';
+import { undeclaredAttributeDefinition } from '../schema/undeclared-extension';
 import { changedAttributeNames } from './attribute-diff';
 import { findKey, isObject, isUnassigned, jsonEqual } from './json-value.util';
 import { memberIdsFromFilter, MembersDeltaBuilder, parseMemberList } from './members-delta.builder';
