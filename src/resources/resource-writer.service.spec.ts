@@ -47,6 +47,23 @@ describe(ResourceWriter.name, () => {
         snapshot: view.body,
       });
       expect(JSON.stringify(entry)).not.toContain('S3cret');
+      // The answer reuses the snapshot: it must be what the presenter shows for the new user.
+      expect(view.body).toEqual((await f.presenter.view(ctx, unit.insert!, {})).body);
+      expect(view.body).toMatchObject({ userName: 'alice', externalId: 'ext-a' });
+    });
+
+    it('projects the answer anew when attributes are selected', async () => {
+      const f = resourceFixture();
+      const view = await f.writer.create(
+        ctx,
+        'User',
+        { schemas: [USER_SCHEMA], userName: 'bob' },
+        { attributes: 'id' },
+      );
+      expect([Object.keys(view.body).sort(), Object.keys(committed(f).entry.snapshot!)]).toEqual([
+        ['id', 'schemas'],
+        expect.arrayContaining(['userName', 'meta']),
+      ]);
     });
 
     it('adds every member of a new group, with their type, and records them all as added', async () => {

@@ -51,7 +51,7 @@ export class ResourceWriter {
       strictExtensions: await this.strictExtensions(ctx.tenantId),
       coerce: { maxStringLength: this.settings.attributeMaxLength },
     });
-    const doc = await writeOptimistically(this.resources, ctx.tenantId, {
+    const { doc, snapshot } = await writeOptimistically(this.resources, ctx.tenantId, {
       load: async () => undefined,
       build: async () => {
         const id = randomUUID();
@@ -72,9 +72,15 @@ export class ResourceWriter {
         if (validated.password !== undefined) changed.push('password');
         if (members?.changes) changed.push('members');
         const entry = await this.entry(ctx, 'create', doc, changed, { members: members?.effect });
-        return { unit: { insert: doc, memberships: members?.change, journal: [entry] }, result: doc };
+        const result = { doc, snapshot: entry.snapshot! };
+        return { unit: { insert: doc, memberships: members?.change, journal: [entry] }, result };
       },
     });
+    // A new user is in no group yet, so its default view is exactly its snapshot: no second projection and no
+    // groups lookup on the path Entra takes for every user it provisions.
+    if (resourceType === 'User' && !selection.attributes && !selection.excludedAttributes) {
+      return { body: snapshot, version: doc.meta.version, location: locationOf(ctx.baseUrl, doc) };
+    }
     return this.presenter.view(ctx, doc, selection);
   }
 
