@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BulkController } from './bulk.controller';
+import { BulkService } from './bulk.service';
 
-@Module({ controllers: [BulkController] })
+@Module({ controllers: [BulkController], providers: [BulkService] })
 export class BulkModule {}

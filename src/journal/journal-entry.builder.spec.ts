@@ -1,43 +1,4 @@
-import { createRegistry } from '../scim/schema/core-schemas';
-import { changedAttributeNames, journalEntry, membersDiffer, patchOperation } from './journal-entry.builder';
-
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const ENTERPRISE_KEY = 'urn:ietf:params:scim:schemas:extension:enterprise:2_0:User';
-
-describe(changedAttributeNames.name, () => {
-  const registry = createRegistry();
-
-  it('lists every attribute of a new resource, without id, meta, schemas and internal fields', () => {
-    const after = { userName: 'a', active: true, id: 'x', meta: {}, schemas: [], _rev: 1, _ci: {} };
-    expect(changedAttributeNames(registry, 'User', {}, after)).toEqual(['userName', 'active']);
-  });
-
-  it('lists only the attributes whose value differs', () => {
-    const before = { userName: 'a', name: { givenName: 'A' }, title: 'x' };
-    const after = { userName: 'a', name: { givenName: 'B' }, displayName: 'A' };
-    expect(changedAttributeNames(registry, 'User', before, after)).toEqual(['name', 'title', 'displayName']);
-  });
-
-  it('names extension attributes by their URN, like the PATCH engine', () => {
-    const before = { [ENTERPRISE_KEY]: { department: 'R&D', division: 'X' } };
-    const after = { [ENTERPRISE_KEY]: { department: 'Sales', division: 'X' } };
-    expect(changedAttributeNames(registry, 'User', before, after)).toEqual([`${ENTERPRISE}:department`]);
-  });
-
-  it('names an undeclared extension attribute by the URN listed in schemas', () => {
-    const urn = 'urn:ietf:params:scim:schemas:extension:Custom:2.0:User';
-    const key = 'urn:ietf:params:scim:schemas:extension:Custom:2_0:User';
-    expect(changedAttributeNames(registry, 'User', {}, { [key]: { badge: '7' } }, [urn])).toEqual([
-      `${urn}:badge`,
-    ]);
-  });
-
-  it('finds nothing when the values are equal in another key order', () => {
-    const before = { name: { givenName: 'A', familyName: 'B' } };
-    const after = { name: { familyName: 'B', givenName: 'A' } };
-    expect(changedAttributeNames(registry, 'User', before, after)).toEqual([]);
-  });
-});
+import { changesMembership, journalEntry, membersDelta, patchOperation } from './journal-entry.builder';
 
 describe(patchOperation.name, () => {
   it('is deactivate when active goes from true to false', () => {
@@ -65,13 +26,23 @@ describe(patchOperation.name, () => {
   });
 });
 
-describe(membersDiffer.name, () => {
+describe(membersDelta.name, () => {
+  const user = (value: string) => ({ value, type: 'User' });
+
   it('ignores order and duplicates', () => {
-    expect(membersDiffer(['a', 'b'], ['b', 'a', 'a'])).toBe(false);
+    const sut = membersDelta([user('a'), user('b')], [user('b'), user('a'), user('a')]);
+    expect([sut, changesMembership(sut)]).toEqual([{ added: [], removed: [] }, false]);
   });
 
-  it('sees an added or a swapped member', () => {
-    expect([membersDiffer(['a'], ['a', 'b']), membersDiffer(['a', 'b'], ['a', 'c'])]).toEqual([true, true]);
+  it('lists who came and who went, each once, with their type', () => {
+    const sut = membersDelta(
+      [user('a'), user('b')],
+      [user('a'), { value: 'g', type: 'Group' }, user('c'), user('c')],
+    );
+    expect([sut, changesMembership(sut)]).toEqual([
+      { added: [{ value: 'g', type: 'Group' }, user('c')], removed: [user('b')] },
+      true,
+    ]);
   });
 });
 
@@ -102,5 +73,39 @@ describe(journalEntry.name, () => {
       [],
     );
     expect(['requestId' in entry, 'version' in entry]).toEqual([false, false]);
+  });
+
+  it('carries externalId, location, snapshot, member delta and memberOf when given', () => {
+    const members = { added: [{ value: 'u2', type: 'User' }], removed: [] };
+    const memberOf = { removed: [{ value: 'g1', type: 'Group' }] };
+    const entry = journalEntry(
+      { actor: { credentialId: 'c', label: 'l' } },
+      'delete',
+      { resourceType: 'Group', id: 'g2', externalId: 'x', location: 'https://h/scim/v2/Groups/g2' },
+      [],
+      'T',
+      { snapshot: { id: 'g2' }, members, memberOf },
+    );
+    expect(entry).toMatchObject({
+      externalId: 'x',
+      location: 'https://h/scim/v2/Groups/g2',
+      snapshot: { id: 'g2' },
+      members,
+      memberOf,
+    });
+  });
+
+  it('leaves out an empty memberOf and absent optional fields', () => {
+    const entry = journalEntry(
+      { actor: { credentialId: 'c', label: 'l' } },
+      'delete',
+      { resourceType: 'User', id: 'u1' },
+      [],
+      'T',
+      { memberOf: { removed: [] } },
+    );
+    expect(['memberOf', 'externalId', 'location', 'snapshot', 'members'].filter((k) => k in entry)).toEqual(
+      [],
+    );
   });
 });

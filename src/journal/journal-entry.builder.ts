@@ -1,54 +1,18 @@
 /**
- * Pure helpers that turn a write of ResourceService into its change-journal entry: which operation it was and
- * which attributes it changed. No Nest, no I/O.
+ * Pure helpers that turn a write of the resource writer (src/resources/resource-writer.service.ts) into its
+ * change-journal entry: which operation it was, what it changed and what a consumer needs as of the change
+ * (the field contract is JournalEntryInput in src/store/ports.ts). No Nest, no I/O. Which attributes changed
+ * comes from the PATCH engine's diff (src/scim/patch/attribute-diff.ts), so that both name a change alike.
  */
-import { isObject, jsonEqual } from '../scim/patch/json-value.util';
-import { extensionStorageKey, SchemaRegistry } from '../scim/schema/schema.registry';
-import { undeclaredExtensionUrn } from '../scim/schema/undeclared-extension';
-import { JournalActor, JournalEntryInput, JournalOperation } from '../store/ports';
+import {
+  JournalActor,
+  JournalEntryInput,
+  JournalOperation,
+  MemberRefValue,
+  MembersDelta,
+} from '../store/ports';
 
 type Attributes = Record<string, unknown>;
-
-/** Fields that are not attributes a client writes: identity and bookkeeping. */
-const NOT_COMPARED = new Set(['id', 'meta', 'schemas']);
-
-/**
- * Names of the attributes whose value differs between two storage-shape resources, named like the PATCH
- * engine's `changed`: top-level core attributes (`name`, `emails`), extension attributes as `urn:…:attr`.
- * Internal `_` fields, id, meta and schemas are not attributes and are never listed.
- */
-export function changedAttributeNames(
-  registry: SchemaRegistry,
-  resourceType: string,
-  before: Attributes,
-  after: Attributes,
-  schemas: readonly string[] = [],
-): string[] {
-  const extensionUrns = new Map<string, string>();
-  for (const schema of registry.extensionSchemas(resourceType)) {
-    extensionUrns.set(extensionStorageKey(schema.id), schema.id);
-  }
-  const changed: string[] = [];
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (key.startsWith('_') || NOT_COMPARED.has(key)) continue;
-    const old = before[key];
-    const now = after[key];
-    if (jsonEqual(old, now) || (old === undefined && now === null) || (old === null && now === undefined)) {
-      continue;
-    }
-    const urn = extensionUrns.get(key) ?? undeclaredExtensionUrn(key, schemas);
-    if (urn === undefined || !(isObject(old) || isObject(now))) {
-      changed.push(key);
-      continue;
-    }
-    const b = isObject(old) ? old : {};
-    const a = isObject(now) ? now : {};
-    for (const name of new Set([...Object.keys(b), ...Object.keys(a)])) {
-      if (!jsonEqual(b[name], a[name])) changed.push(`${urn}:${name}`);
-    }
-  }
-  return changed;
-}
 
 /**
  * The operation a PATCH is journaled as:
@@ -70,11 +34,25 @@ export function patchOperation(
   return 'patch';
 }
 
-/** Whether two member lists name different member sets (order and duplicates do not matter). */
-export function membersDiffer(before: readonly string[], after: readonly string[]): boolean {
-  const a = new Set(before);
-  const b = new Set(after);
-  return a.size !== b.size || [...a].some((id) => !b.has(id));
+/**
+ * The member delta between two member sets, as it takes effect: who is in `after` and not in `before` is
+ * added, who is in `before` and not in `after` removed (order and duplicates do not matter).
+ */
+export function membersDelta(
+  before: readonly MemberRefValue[],
+  after: readonly MemberRefValue[],
+): MembersDelta {
+  const beforeIds = new Set(before.map((m) => m.value));
+  const afterIds = new Set(after.map((m) => m.value));
+  return {
+    added: uniqueMembers(after.filter((m) => !beforeIds.has(m.value))),
+    removed: uniqueMembers(before.filter((m) => !afterIds.has(m.value))),
+  };
+}
+
+/** Whether a delta changes anything. */
+export function changesMembership(delta: MembersDelta): boolean {
+  return delta.added.length > 0 || delta.removed.length > 0;
 }
 
 /** Who asks, as the journal records it: from the request's credential and X-Request-Id. */
@@ -83,12 +61,30 @@ export interface JournalSource {
   requestId?: string;
 }
 
+/** The resource an entry is about, as of the change. */
+export interface JournaledResource {
+  resourceType: string;
+  id: string;
+  version?: string;
+  externalId?: string;
+  /** Absolute URL, as meta.location. */
+  location?: string;
+}
+
+/** What an entry carries besides the resource: see JournalEntryInput. */
+export interface JournalDetails {
+  snapshot?: Record<string, unknown>;
+  members?: MembersDelta;
+  memberOf?: { removed: MemberRefValue[] };
+}
+
 export function journalEntry(
   source: JournalSource,
   operation: JournalOperation,
-  resource: { resourceType: string; id: string; version?: string },
+  resource: JournaledResource,
   changedAttributes: string[],
   time: string = new Date().toISOString(),
+  details: JournalDetails = {},
 ): JournalEntryInput {
   const entry: JournalEntryInput = {
     time,
@@ -98,7 +94,20 @@ export function journalEntry(
     resourceId: resource.id,
     changedAttributes,
   };
+  // Optional fields are left out rather than set to undefined: entries are stored and served as built.
   if (source.requestId !== undefined) entry.requestId = source.requestId;
   if (resource.version !== undefined) entry.version = resource.version;
+  if (resource.externalId !== undefined) entry.externalId = resource.externalId;
+  if (resource.location !== undefined) entry.location = resource.location;
+  if (details.snapshot !== undefined) entry.snapshot = details.snapshot;
+  if (details.members !== undefined) entry.members = details.members;
+  if (details.memberOf !== undefined && details.memberOf.removed.length > 0)
+    entry.memberOf = details.memberOf;
   return entry;
+}
+
+function uniqueMembers(members: MemberRefValue[]): MemberRefValue[] {
+  const seen = new Map<string, MemberRefValue>();
+  for (const { value, type } of members) if (!seen.has(value)) seen.set(value, { value, type });
+  return [...seen.values()];
 }

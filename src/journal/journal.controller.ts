@@ -32,6 +32,23 @@ const EXAMPLE: JournalPage = {
       resourceId: '2819c223-7f76-453a-919d-413861904646',
       version: 'W/"3-2819c223"',
       changedAttributes: ['active'],
+      externalId: 'bjensen',
+      location: 'https://scim.example.com/scim/v2/Users/2819c223-7f76-453a-919d-413861904646',
+      // As GET returned it right after the change: never password, nor a user's computed groups.
+      snapshot: {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        id: '2819c223-7f76-453a-919d-413861904646',
+        externalId: 'bjensen',
+        userName: 'bjensen@example.com',
+        active: false,
+        meta: {
+          resourceType: 'User',
+          created: '2026-01-02T08:00:00.000Z',
+          lastModified: '2026-01-31T09:00:00.000Z',
+          version: 'W/"3-2819c223"',
+          location: 'https://scim.example.com/scim/v2/Users/2819c223-7f76-453a-919d-413861904646',
+        },
+      },
     },
   ],
   nextSince: 42,
@@ -55,7 +72,10 @@ export class JournalController {
     summary: 'Read the change journal of a tenant, in order',
     description:
       'Entries with seq > since, ascending, at most limit. Sequence numbers start at 1 per tenant and have ' +
-      'no gaps; entries older than JOURNAL_RETENTION_DAYS are deleted. Poll with since = nextSince.',
+      'no gaps; entries older than JOURNAL_RETENTION_DAYS are deleted. Poll with since = nextSince. Each entry ' +
+      'carries the resource as of the change: externalId, location, version, a snapshot as GET returned it ' +
+      "(never password; without a user's groups and a group's members; absent on delete), for a Group the " +
+      'member delta that took effect ({added, removed}), and for a delete the groups it left (memberOf).',
   })
   @ApiOkResponse({ schema: { example: EXAMPLE } })
   @ApiNotFoundResponse({ description: 'Unknown tenant' })

@@ -31,7 +31,9 @@ import { ScimResponse } from '../http/scim-response';
 import { Tenant } from '../http/tenant.decorator';
 import { matchesIfNoneMatch } from './preconditions';
 import { AttributesQueryDto, ListQueryDto, scimQueryValidation } from './query.dto';
-import { ResourceService, ResourceView } from './resource.service';
+import { ResourceQueryService } from './resource-query.service';
+import { ResourceWriter } from './resource-writer.service';
+import { ResourceView } from './resource.types';
 import { SCIM_BASE_PATH, ScimContextFactory } from './scim-context.factory';
 
 export interface ResourceEndpoint {
@@ -64,8 +66,8 @@ function prefersMinimal(prefer: string | undefined): boolean {
 
 /**
  * The RFC 7644 §3 operations of one resource endpoint. Users and Groups behave the same way apart from the
- * PATCH answer, so one class per endpoint is generated from the same code (thin: everything happens in
- * ResourceService and the engine).
+ * PATCH answer, so one class per endpoint is generated from the same code (thin: writes happen in
+ * ResourceWriter, reads in ResourceQueryService, both on the engine).
  */
 export function createResourceController(spec: ResourceEndpoint): Type<unknown> {
   const { resourceType, endpoint } = spec;
@@ -76,7 +78,8 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
   @UsePipes(scimQueryValidation)
   class ResourceController {
     constructor(
-      readonly service: ResourceService,
+      readonly writer: ResourceWriter,
+      readonly queries: ResourceQueryService,
       readonly contexts: ScimContextFactory,
     ) {}
 
@@ -91,7 +94,7 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
       @Body() body: unknown,
       @Query() query: AttributesQueryDto,
     ) {
-      const view = await this.service.create(
+      const view = await this.writer.create(
         this.contexts.create(principal, request),
         resourceType,
         body,
@@ -103,7 +106,7 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
     @Get()
     @ApiOperation({ summary: `List or filter ${endpoint} (RFC 7644 §3.4.2)` })
     async list(@Tenant() principal: Principal, @Req() request: FastifyRequest, @Query() query: ListQueryDto) {
-      const page = await this.service.list(this.contexts.create(principal, request), resourceType, query);
+      const page = await this.queries.list(this.contexts.create(principal, request), resourceType, query);
       return new ListResult(page);
     }
 
@@ -120,10 +123,10 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
     ) {
       const ctx = this.contexts.create(principal, request);
       if (ifNoneMatch) {
-        const version = await this.service.version(ctx, resourceType, id);
+        const version = await this.queries.version(ctx, resourceType, id);
         if (matchesIfNoneMatch(ifNoneMatch, version)) return ScimResponse.notModified(version);
       }
-      const view = await this.service.get(ctx, resourceType, id, query);
+      const view = await this.queries.get(ctx, resourceType, id, query);
       return withResourceHeaders(ScimResponse.ok(view.body), view);
     }
 
@@ -140,7 +143,7 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
       @Headers('if-match') ifMatch?: string,
     ) {
       const ctx = this.contexts.create(principal, request);
-      const view = await this.service.replace(ctx, resourceType, id, body, ifMatch, query);
+      const view = await this.writer.replace(ctx, resourceType, id, body, ifMatch, query);
       return withResourceHeaders(ScimResponse.ok(view.body), view);
     }
 
@@ -174,7 +177,7 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
       const ctx = this.contexts.create(principal, request);
       const asked = query.attributes !== undefined || query.excludedAttributes !== undefined;
       const noBody = prefersMinimal(prefer) || (spec.patchAnswersNoContent && !asked);
-      const view = await this.service.patch(ctx, resourceType, id, body, ifMatch, noBody ? 'none' : query);
+      const view = await this.writer.patch(ctx, resourceType, id, body, ifMatch, noBody ? 'none' : query);
       return withResourceHeaders(noBody ? ScimResponse.noContent() : ScimResponse.ok(view.body), view);
     }
 
@@ -188,7 +191,7 @@ export function createResourceController(spec: ResourceEndpoint): Type<unknown> 
       @Param('id') id: string,
       @Headers('if-match') ifMatch?: string,
     ) {
-      await this.service.delete(this.contexts.create(principal, request), resourceType, id, ifMatch);
+      await this.writer.delete(this.contexts.create(principal, request), resourceType, id, ifMatch);
       return ScimResponse.noContent();
     }
   }

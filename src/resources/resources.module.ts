@@ -8,7 +8,11 @@ import { createRegistry } from '../scim/schema/core-schemas';
 import { parseExtensionConfig } from '../scim/schema/extension-config';
 import { SchemaRegistry } from '../scim/schema/schema.registry';
 import { ServerSecretRepository } from '../store/ports';
-import { ResourceService } from './resource.service';
+import { GroupMembershipReader } from './group-membership.reader';
+import { MembershipPlanner } from './membership.planner';
+import { ResourceQueryService } from './resource-query.service';
+import { ResourceWriter } from './resource-writer.service';
+import { ResourcePresenter } from './resource.presenter';
 import { ScimContextFactory } from './scim-context.factory';
 import { ScimSettings } from './scim-settings';
 
@@ -78,7 +82,10 @@ function readLegacyCursorKey(file: string): string {
   return text;
 }
 
-/** The SCIM engine wired for Nest: registry, settings, cursor codec and the resource service. */
+/**
+ * The SCIM engine wired for Nest: registry, settings, cursor codec, and the resource services: ResourceWriter
+ * (every write), ResourceQueryService (every read), ResourcePresenter (stored document → SCIM).
+ */
 @Global()
 @Module({
   providers: [
@@ -94,9 +101,21 @@ function readLegacyCursorKey(file: string): string {
       useFactory: async (config: AppConfig, settings: ScimSettings, secrets: ServerSecretRepository) =>
         new CursorCodec(await loadCursorKey(config, secrets), settings.cursorTimeoutSeconds),
     },
-    ResourceService,
+    GroupMembershipReader,
+    MembershipPlanner,
+    ResourcePresenter,
+    ResourceQueryService,
+    ResourceWriter,
     ScimContextFactory,
   ],
-  exports: [SchemaRegistry, ScimSettings, CursorCodec, ResourceService, ScimContextFactory],
+  exports: [
+    SchemaRegistry,
+    ScimSettings,
+    CursorCodec,
+    ResourcePresenter,
+    ResourceQueryService,
+    ResourceWriter,
+    ScimContextFactory,
+  ],
 })
 export class ResourcesModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
 import { AppConfig } from '../config/app-config';
-import { ScimRequestContext } from './resource.service';
+import { ScimRequestContext } from './resource.types';
 
 /** Where SCIM endpoints are mounted; Entra's "Tenant URL" is https://<host>/scim/v2. */
 export const SCIM_BASE_PATH = 'scim/v2';

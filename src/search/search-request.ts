@@ -1,6 +1,6 @@
 import { ScimError } from '../scim/errors';
 import { SEARCH_REQUEST_SCHEMA } from '../scim/schema/schema-urns';
-import { ListQuery } from '../resources/resource.service';
+import { ListQuery } from '../resources/resource.types';
 
 function stringOrList(body: Record<string, unknown>, key: string): string | undefined {
   const value = body[key];

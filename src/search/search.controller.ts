@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
 import { ListResult } from '../http/list-result';
 import { Tenant } from '../http/tenant.decorator';
-import { ResourceService } from '../resources/resource.service';
+import { ResourceQueryService } from '../resources/resource-query.service';
 import { SCIM_BASE_PATH, ScimContextFactory } from '../resources/scim-context.factory';
 import { SEARCH_REQUEST_SCHEMA } from '../scim/schema/schema-urns';
 import { parseSearchRequest } from './search-request';
@@ -24,7 +24,7 @@ const EXAMPLE = {
 @Controller(SCIM_BASE_PATH)
 export class SearchController {
   constructor(
-    private readonly service: ResourceService,
+    private readonly queries: ResourceQueryService,
     private readonly contexts: ScimContextFactory,
   ) {}
 
@@ -69,6 +69,6 @@ export class SearchController {
 
   private async run(principal: Principal, request: FastifyRequest, types: string[], body: unknown) {
     const query = parseSearchRequest(body);
-    return new ListResult(await this.service.search(this.contexts.create(principal, request), types, query));
+    return new ListResult(await this.queries.search(this.contexts.create(principal, request), types, query));
   }
 }

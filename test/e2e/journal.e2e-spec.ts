@@ -17,7 +17,7 @@ interface JournalPage {
 /** What the tests read from a 201 answer. */
 interface Created {
   id: string;
-  meta: { version: string; lastModified: string };
+  meta: { version: string; lastModified: string; location: string };
 }
 
 const patchOp = (...operations: Json[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
@@ -101,6 +101,9 @@ describe('Change journal (e2e)', () => {
         resourceId: user.id,
         version: user.meta.version,
         changedAttributes: ['userName', 'active', 'displayName'],
+        location: user.meta.location,
+        // As GET returns it right after the change (a user in no group: the create answer is the same).
+        snapshot: user,
       },
     ]);
   });
@@ -171,6 +174,154 @@ describe('Change journal (e2e)', () => {
       membership.changedAttributes,
       membership.version,
     ]).toEqual(['membership', group.id, ['members'], added.headers.etag]);
+  });
+
+  describe('as of the change (the fields a stream consumer needs)', () => {
+    const user = (value: string) => ({ value, type: 'User' });
+    const byValue = (a: { value: string }, b: { value: string }) => a.value.localeCompare(b.value);
+
+    async function createGroup(displayName: string, members: string[] = []): Promise<Created> {
+      const response = await scim('POST', '/Groups', {
+        schemas: [GROUP_SCHEMA],
+        displayName,
+        externalId: `ext-${displayName}`,
+        members: members.map((value) => ({ value })),
+      });
+      expect(response.statusCode).toBe(201);
+      return response.json();
+    }
+
+    async function patchMembers(groupId: string, ...operations: Json[]) {
+      const response = await scim('PATCH', `/Groups/${groupId}`, patchOp(...operations));
+      expect(response.statusCode).toBe(204);
+    }
+
+    it('a user entry carries externalId, location and the snapshot as GET shows it, without password or groups', async () => {
+      const alice = await createUser('alice', undefined, {
+        externalId: 'ext-alice',
+        password: 'S3cret!pass',
+      });
+      await createGroup('Sales', [alice.id]);
+      const patched = await scim(
+        'PATCH',
+        `/Users/${alice.id}`,
+        patchOp({ op: 'replace', path: 'title', value: 'Boss' }),
+      );
+      const read = await scim('PUT', `/Users/${alice.id}`, {
+        schemas: [USER_SCHEMA],
+        userName: 'alice',
+        externalId: 'ext-alice',
+        title: 'CEO',
+      });
+      const get = await t.app.inject({ method: 'GET', url: `/scim/v2/Users/${alice.id}`, headers: auth });
+      expect([patched.statusCode, read.statusCode, get.json().groups]).toEqual([
+        200,
+        200,
+        [expect.anything()],
+      ]);
+      const [create, , patch, replace] = await entries();
+      const { groups: _groups, ...withoutGroups } = get.json();
+      expect(replace).toMatchObject({
+        operation: 'replace',
+        externalId: 'ext-alice',
+        location: get.json().meta.location,
+        version: get.json().meta.version,
+        snapshot: withoutGroups,
+      });
+      expect(replace.snapshot).toEqual(withoutGroups);
+      expect([create.changedAttributes, patch.snapshot?.title]).toEqual([
+        ['userName', 'externalId', 'password'],
+        'Boss',
+      ]);
+      for (const entry of [create, patch, replace]) {
+        expect(Object.keys(entry.snapshot ?? {})).not.toEqual(expect.arrayContaining(['password']));
+        expect(entry.snapshot).not.toHaveProperty('groups');
+        expect(entry).not.toHaveProperty('members');
+      }
+    });
+
+    it('a group entry has a snapshot without members and the member delta as it took effect', async () => {
+      const [a, b, c] = [await createUser('a'), await createUser('b'), await createUser('c')];
+      const group = await createGroup('Ops', [a.id, b.id]);
+      // b is already a member: only c counts as added; a is removed, nobody was never there.
+      await patchMembers(group.id, { op: 'add', path: 'members', value: [{ value: b.id }, { value: c.id }] });
+      await patchMembers(group.id, { op: 'remove', path: `members[value eq "${a.id}"]` });
+      await patchMembers(group.id, {
+        op: 'remove',
+        path: 'members',
+        value: [{ value: a.id }, { value: c.id }],
+      });
+      const put = await scim('PUT', `/Groups/${group.id}`, {
+        schemas: [GROUP_SCHEMA],
+        displayName: 'Ops',
+        members: [{ value: a.id }, { value: b.id }],
+      });
+      expect(put.statusCode).toBe(200);
+      await patchMembers(group.id, {
+        op: 'replace',
+        path: 'members',
+        value: [{ value: b.id }, { value: c.id }],
+      });
+      const [, , , create, add, removeOne, removeTwo, replace, replaceAll] = await entries();
+      expect(create).toMatchObject({
+        operation: 'create',
+        externalId: 'ext-Ops',
+        location: group.meta.location,
+        members: { added: [user(a.id), user(b.id)], removed: [] },
+      });
+      const { members: _members, ...groupWithoutMembers } = group as Created & { members?: unknown };
+      expect(create.snapshot).toEqual(groupWithoutMembers);
+      expect([add, removeOne, removeTwo, replace, replaceAll].map((e) => [e.operation, e.members])).toEqual([
+        ['membership', { added: [user(c.id)], removed: [] }],
+        ['membership', { added: [], removed: [user(a.id)] }],
+        ['membership', { added: [], removed: [user(c.id)] }],
+        ['replace', { added: [user(a.id)], removed: [] }],
+        ['membership', { added: [user(c.id)], removed: [user(a.id)] }],
+      ]);
+      for (const entry of [create, add, replace, replaceAll])
+        expect(entry.snapshot).not.toHaveProperty('members');
+    });
+
+    it('one PATCH adding 100 members is one entry with 100 added', async () => {
+      const users: Created[] = [];
+      for (let i = 0; i < 100; i++) users.push(await createUser(`member-${i}`));
+      const group = await createGroup('Big');
+      await patchMembers(group.id, {
+        op: 'add',
+        path: 'members',
+        value: users.map((u) => ({ value: u.id })),
+      });
+      const all = await entries();
+      expect(all.length).toBe(102);
+      expect(all[101].members?.added.sort(byValue)).toEqual(users.map((u) => user(u.id)).sort(byValue));
+    });
+
+    it('a delete has no snapshot; it names the members a group had and the groups a deleted resource was in', async () => {
+      const alice = await createUser('alice', undefined, { externalId: 'ext-alice' });
+      const inner = await createGroup('Inner', [alice.id]);
+      const outer = await createGroup('Outer', [alice.id, inner.id]);
+      expect((await scim('DELETE', `/Groups/${inner.id}`)).statusCode).toBe(204);
+      expect((await scim('DELETE', `/Users/${alice.id}`)).statusCode).toBe(204);
+      const [, , , deletedGroup, deletedUser] = await entries();
+      expect(deletedGroup).toMatchObject({
+        operation: 'delete',
+        resourceId: inner.id,
+        externalId: 'ext-Inner',
+        location: inner.meta.location,
+        members: { added: [], removed: [user(alice.id)] },
+        memberOf: { removed: [{ value: outer.id, type: 'Group' }] },
+      });
+      expect(deletedUser).toMatchObject({
+        operation: 'delete',
+        externalId: 'ext-alice',
+        location: alice.meta.location,
+        memberOf: { removed: [{ value: outer.id, type: 'Group' }] },
+      });
+      expect([deletedGroup, deletedUser].map((e) => ['snapshot' in e, 'members' in e])).toEqual([
+        [false, true],
+        [false, false],
+      ]);
+    });
   });
 
   it('journals nothing for a PATCH that changes nothing', async () => {

@@ -4,7 +4,8 @@ import { AttributeDefinition } from '../schema/attribute-definition';
 import { coerceElement, CoerceOptions, coerceValue } from '../schema/coerce';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA } from '../schema/schema-urns';
 import { extensionStorageKey, findAttribute, SchemaRegistry } from '../schema/schema.registry';
-import { undeclaredAttributeDefinition, undeclaredExtensionUrn } from '../schema/undeclared-extension';
+import { undeclaredAttributeDefinition } from '../schema/undeclared-extension';
+import { changedAttributeNames } from './attribute-diff';
 import { findKey, isObject, isUnassigned, jsonEqual } from './json-value.util';
 import { memberIdsFromFilter, MembersDeltaBuilder, parseMemberList } from './members-delta.builder';
 import {
@@ -598,32 +599,13 @@ class PatchSession {
 
   /** Top-level core attributes, and extension attributes as `urn:…:attr`, whose value differs. */
   private changedPaths(): string[] {
-    const extensionUrns = new Map<string, string>();
-    for (const schema of this.registry.extensionSchemas(this.resourceType)) {
-      extensionUrns.set(extensionStorageKey(schema.id), schema.id);
-    }
-    for (const [key, urn] of this.touchedExtensions) extensionUrns.set(key, urn);
     const schemas = Array.isArray(this.doc.schemas)
-      ? this.doc.schemas.filter((s) => typeof s === 'string')
+      ? this.doc.schemas.filter((s): s is string => typeof s === 'string')
       : [];
-    const changed: string[] = [];
-    for (const key of new Set([...Object.keys(this.original), ...Object.keys(this.doc)])) {
-      if (key.startsWith('_') || key === 'schemas') continue;
-      const before = this.original[key];
-      const after = this.doc[key];
-      if (jsonEqual(before, after)) continue;
-      const urn = extensionUrns.get(key) ?? undeclaredExtensionUrn(key, schemas);
-      if (urn === undefined || !(isObject(before) || isObject(after))) {
-        changed.push(key);
-        continue;
-      }
-      const b = isObject(before) ? before : {};
-      const a = isObject(after) ? after : {};
-      for (const name of new Set([...Object.keys(b), ...Object.keys(a)])) {
-        if (!jsonEqual(b[name], a[name])) changed.push(`${urn}:${name}`);
-      }
-    }
-    return changed;
+    return changedAttributeNames(this.registry, this.resourceType, this.original, this.doc, {
+      schemas,
+      extensionUrns: this.touchedExtensions,
+    });
   }
 }
 
