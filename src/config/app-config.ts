@@ -87,4 +87,17 @@ export abstract class AppConfig {
   abstract readonly oauthSigningKey?: string;
   /** OAUTH_CLIENTS: JSON array of clients, in addition to those of <CONFIG_DIR>/oauth-clients.json. */
   abstract readonly oauthClients?: string;
+
+  // Streaming (issue "Streaming", docs/streaming.md).
+  /** NATS_URL: the NATS server of the JetStream transport; unset → `nats` subscriptions are refused (400). */
+  abstract readonly natsUrl?: string;
+  /**
+   * WEBHOOK_ALLOWED_HOSTS: comma list of host names, `*.example.com`, IPs or CIDRs a webhook URL may target,
+   * checked at creation and before every attempt (a subscription URL is a server-side request). Unset → any.
+   */
+  abstract readonly webhookAllowedHosts?: string;
+  /** STREAM_RETRY_BASE_MS (1000): first retry delay of a failed delivery; it doubles per attempt (full jitter). */
+  abstract readonly streamRetryBaseMs: number;
+  /** STREAM_RETRY_MAX_MS (600000): the longest retry delay (10 min). */
+  abstract readonly streamRetryMaxMs: number;
 }

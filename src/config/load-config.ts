@@ -233,6 +233,27 @@ export class ValidatedAppConfig extends AppConfig {
   @IsString({ message: 'must be a JSON array of OAuth clients' })
   @Matches(/^\s*[[{]/, { message: 'must be a JSON array of OAuth clients' })
   readonly oauthClients?: string;
+
+  @IsOptional()
+  @Matches(/^nats:\/\/\S+(\s*,\s*nats:\/\/\S+)*$/, { message: 'must be a nats:// URL (or a comma list of them)' })
+  readonly natsUrl?: string;
+
+  // Parsed entry by entry by src/streaming/webhook/webhook-url.policy.ts; this catches values of the wrong kind.
+  @IsOptional()
+  @Matches(/^[0-9A-Za-z.:/*_-]+(\s*,\s*[0-9A-Za-z.:/*_-]+)*$/, {
+    message: 'must be a comma-separated list of host names, *.domain wildcards, IP addresses or CIDRs',
+  })
+  readonly webhookAllowedHosts?: string;
+
+  @IsInt({ message: 'must be a whole number of milliseconds between 1 and 3600000' })
+  @Min(1, { message: 'must be a whole number of milliseconds between 1 and 3600000' })
+  @Max(3600000, { message: 'must be a whole number of milliseconds between 1 and 3600000' })
+  readonly streamRetryBaseMs!: number;
+
+  @IsInt({ message: 'must be a whole number of milliseconds between 1 and 86400000' })
+  @Min(1, { message: 'must be a whole number of milliseconds between 1 and 86400000' })
+  @Max(86400000, { message: 'must be a whole number of milliseconds between 1 and 86400000' })
+  readonly streamRetryMaxMs!: number;
 }
 
 type Key = keyof AppConfigValues;
@@ -278,6 +299,11 @@ const SETTINGS: Readonly<Record<Key, Setting>> = {
   oauthTokenTtlSeconds: { env: 'OAUTH_TOKEN_TTL_SECONDS', kind: 'int' },
   oauthSigningKey: { env: 'OAUTH_SIGNING_KEY', kind: 'string', secret: true },
   oauthClients: { env: 'OAUTH_CLIENTS', kind: 'string', secret: true },
+  // May carry credentials (nats://user:password@host).
+  natsUrl: { env: 'NATS_URL', kind: 'string', secret: true },
+  webhookAllowedHosts: { env: 'WEBHOOK_ALLOWED_HOSTS', kind: 'string' },
+  streamRetryBaseMs: { env: 'STREAM_RETRY_BASE_MS', kind: 'int' },
+  streamRetryMaxMs: { env: 'STREAM_RETRY_MAX_MS', kind: 'int' },
 };
 const KEYS = Object.keys(SETTINGS) as Key[];
 
@@ -307,6 +333,9 @@ const BUILT_IN_DEFAULTS: Partial<Record<Key, unknown>> = {
   oauthIssuer: 'scim-stream',
   oauthAudience: 'scim-stream',
   oauthTokenTtlSeconds: 3600,
+  // Streaming retries: 1 s doubling to 10 min (issue "Streaming"); tests shorten the base.
+  streamRetryBaseMs: 1000,
+  streamRetryMaxMs: 600000,
 };
 
 interface Candidate {
