@@ -31,12 +31,14 @@ import {
 } from '../journal/journal-entry.builder';
 import {
   JournalActor,
+  CommitResult,
   JournalEntryInput,
   JournalOperation,
   MembershipRepository,
   QueryDocument,
   ResourceRepository,
   SortSpec,
+  WriteUnit,
 } from '../store/ports';
 import {
   computeShadows,
@@ -49,6 +51,7 @@ import { hashPassword } from './password.hasher';
 import { assertIfMatch } from './preconditions';
 import { TenantSettingsService } from '../tenants/tenant-settings.service';
 import { ScimSettings } from './scim-settings';
+import { JournalNotifier } from '../streaming/journal-notifier';
 
 /** Who asks, and where the SCIM base of this request is (for meta.location and $ref). */
 export interface ScimRequestContext {
@@ -112,7 +115,19 @@ export class ResourceService {
     private readonly settings: ScimSettings,
     private readonly cursors: CursorCodec,
     private readonly tenantSettings: TenantSettingsService,
+    private readonly notifier: JournalNotifier,
   ) {}
+
+  /**
+   * Commits a unit, then wakes this replica's change-stream deliverers (issue "Streaming"): an event leaves
+   * within milliseconds of its commit instead of at the next poll.
+   */
+  private async commit(tenantId: string, unit: WriteUnit): Promise<CommitResult> {
+    const result = await this.resources.commit(tenantId, unit);
+    const seqs = result.journalSeqs;
+    if (seqs.length > 0) this.notifier.committed(tenantId, seqs[seqs.length - 1], seqs.length);
+    return result;
+  }
 
   async create(
     ctx: ScimRequestContext,
@@ -134,7 +149,7 @@ export class ResourceService {
     const changed = changedAttributeNames(this.registry, resourceType, {}, doc, doc.schemas);
     if (validated.password !== undefined) changed.push('password');
     if (typedMembers.length > 0) changed.push('members');
-    await this.resources.commit(ctx.tenantId, {
+    await this.commit(ctx.tenantId, {
       insert: doc,
       memberships: typedMembers.length > 0 ? { groupId: id, add: typedMembers } : undefined,
       journal: [this.journalEntry(ctx, 'create', doc, changed)],
@@ -185,7 +200,7 @@ export class ResourceService {
       const changed = changedAttributeNames(this.registry, resourceType, existing, next, next.schemas);
       if (validated.password !== undefined) changed.push('password');
       if (members && (await this.membersChange(ctx.tenantId, id, members))) changed.push('members');
-      const { applied } = await this.resources.commit(ctx.tenantId, {
+      const { applied } = await this.commit(ctx.tenantId, {
         replace: { doc: next, expectedRev: existing._rev },
         memberships: members && { groupId: id, removeAll: true, add: members },
         journal: [this.journalEntry(ctx, 'replace', next, changed)],
@@ -235,7 +250,7 @@ export class ResourceService {
       if (result.password !== undefined) next._secret = { password: await hashPassword(result.password) };
       else if (existing._secret) next._secret = existing._secret;
       const operation = patchOperation(result.changed, existing, next);
-      const { applied } = await this.resources.commit(ctx.tenantId, {
+      const { applied } = await this.commit(ctx.tenantId, {
         replace: { doc: next, expectedRev: existing._rev },
         memberships: delta && {
           groupId: id,
@@ -260,7 +275,7 @@ export class ResourceService {
       const existing = await this.load(ctx.tenantId, resourceType, id);
       assertIfMatch(ifMatch, existing.meta.version);
       // Compare-and-swap, so that the entry's version is the last one the resource really had.
-      const { applied } = await this.resources.commit(ctx.tenantId, {
+      const { applied } = await this.commit(ctx.tenantId, {
         delete: { resourceType, id, expectedRev: existing._rev },
         journal: [this.journalEntry(ctx, 'delete', existing, [], new Date().toISOString())],
       });
