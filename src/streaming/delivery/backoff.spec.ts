@@ -24,8 +24,9 @@ describe('backoff', () => {
     expect(retryDelay(12, DEFAULTS, 30_000, () => 0.5)).toBe(300_000);
   });
 
-  it('caps Retry-After at the longest delay and ignores a negative one', () => {
-    expect(retryDelay(1, DEFAULTS, 86_400_000, () => 0)).toBe(600_000);
+  it('caps Retry-After at an hour and ignores a negative one', () => {
+    expect(retryDelay(1, DEFAULTS, 86_400_000, () => 0)).toBe(3_600_000);
+    expect(retryDelay(1, { baseMs: 5, maxMs: 20 }, 1000, () => 0)).toBe(1000);
     expect(retryDelay(1, DEFAULTS, -5, () => 0)).toBe(0);
   });
 });

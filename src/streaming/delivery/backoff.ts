@@ -15,9 +15,12 @@ export function backoffCeiling(attempts: number, settings: BackoffSettings): num
   return Math.min(settings.maxMs, settings.baseMs * 2 ** exponent);
 }
 
+/** The longest Retry-After honoured (1 h), so that a consumer cannot park a subscription for days. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
 /**
  * The delay before the next attempt: full jitter below the ceiling, but never less than Retry-After (itself
- * capped at maxMs, so a consumer cannot park a subscription for days).
+ * capped at MAX_RETRY_AFTER_MS).
  */
 export function retryDelay(
   attempts: number,
@@ -26,6 +29,6 @@ export function retryDelay(
   random: () => number = Math.random,
 ): number {
   const jittered = Math.floor(random() * backoffCeiling(attempts, settings));
-  const floor = retryAfterMs === undefined ? 0 : Math.min(Math.max(0, retryAfterMs), settings.maxMs);
+  const floor = retryAfterMs === undefined ? 0 : Math.min(Math.max(0, retryAfterMs), MAX_RETRY_AFTER_MS);
   return Math.max(jittered, floor);
 }
