@@ -12,6 +12,7 @@ export interface SubscriptionAnswer extends Json {
   lag: number;
   status: string;
   secret?: string;
+  lastError?: { at: string; status?: number; detail: string };
 }
 
 /** The admin API and SCIM calls the streaming e2e suites share. */
