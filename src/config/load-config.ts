@@ -235,7 +235,9 @@ export class ValidatedAppConfig extends AppConfig {
   readonly oauthClients?: string;
 
   @IsOptional()
-  @Matches(/^nats:\/\/\S+(\s*,\s*nats:\/\/\S+)*$/, { message: 'must be a nats:// URL (or a comma list of them)' })
+  @Matches(/^nats:\/\/\S+(\s*,\s*nats:\/\/\S+)*$/, {
+    message: 'must be a nats:// URL (or a comma list of them)',
+  })
   readonly natsUrl?: string;
 
   // Parsed entry by entry by src/streaming/webhook/webhook-url.policy.ts; this catches values of the wrong kind.

@@ -148,15 +148,10 @@ export class SubscriptionAdminService {
   async replay(tenantId: string, id: string, dto: ReplayDto): Promise<SubscriptionView> {
     const current = await this.subscription(tenantId, id);
     const head = await this.journal.lastSeq(tenantId);
-    const oldest = await this.oldestKept(tenantId, head);
-    if (dto.fromSeq < oldest) {
-      throw ScimError.invalidValue(
-        `fromSeq ${dto.fromSeq} is no longer kept (JOURNAL_RETENTION_DAYS): the oldest event kept is ${oldest}`,
-      );
-    }
     if (dto.fromSeq > head + 1) {
       throw ScimError.invalidValue(`fromSeq ${dto.fromSeq} is beyond the newest event (${head})`);
     }
+    await this.assertKept(tenantId, dto.fromSeq, head, 'fromSeq');
     const next = await this.mutate(current, (s) => {
       s.position = dto.fromSeq - 1;
       this.clearFailure(s);
@@ -232,17 +227,26 @@ export class SubscriptionAdminService {
   private async startPosition(tenantId: string, startAt: ReturnType<typeof parseStartAt>): Promise<number> {
     const head = await this.journal.lastSeq(tenantId);
     if (startAt === 'now') return head;
-    const oldest = await this.oldestKept(tenantId, head);
-    if (startAt === 'earliest') return oldest - 1;
-    if (startAt.seq < oldest) {
-      throw ScimError.invalidValue(
-        `startAt.seq ${startAt.seq} is no longer kept (JOURNAL_RETENTION_DAYS): the oldest event kept is ${oldest}`,
-      );
-    }
+    if (startAt === 'earliest') return (await this.oldestKept(tenantId, head)) - 1;
     if (startAt.seq > head + 1) {
       throw ScimError.invalidValue(`startAt.seq ${startAt.seq} is beyond the next event (${head + 1})`);
     }
+    await this.assertKept(tenantId, startAt.seq, head, 'startAt.seq');
     return startAt.seq - 1;
+  }
+
+  /**
+   * A start at `seq` must find `seq` itself in the journal (retention may have removed it and what follows):
+   * the detail names the oldest event kept, or the next one kept when only a stretch in between is gone.
+   */
+  private async assertKept(tenantId: string, seq: number, head: number, field: string): Promise<void> {
+    if (seq > head) return;
+    const [next] = await this.journal.read(tenantId, seq - 1, 1);
+    if (next?.seq === seq) return;
+    const oldest = await this.oldestKept(tenantId, head);
+    const kept =
+      seq < oldest ? `the oldest event kept is ${oldest}` : `the next event kept is ${next?.seq ?? head + 1}`;
+    throw ScimError.invalidValue(`${field} ${seq} is no longer kept (JOURNAL_RETENTION_DAYS): ${kept}`);
   }
 
   /** The oldest seq still in the journal; head + 1 when retention has removed everything (or there is none). */
