@@ -184,6 +184,23 @@ describe('Streaming: webhooks (e2e)', () => {
       status: 500,
       fromSeq: sub.position + 1,
     });
+    const failures = t.logs.lines().filter((l) => l.msg === 'Delivery attempt failed');
+    expect(failures[0]).toMatchObject({
+      level: 'warn',
+      subscriptionId: sub.id,
+      fromSeq: sub.position + 1,
+      status: 500,
+      outcome: 'retry',
+      detail: 'the consumer answered HTTP 500',
+    });
+    expect(failures.length).toBeGreaterThanOrEqual(4);
+    expect(t.logs.text()).not.toContain(sub.secret!);
+    expect(t.logs.text()).not.toContain(receiver.received[0].headers['webhook-signature']);
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/scim_stream_delivery_attempts_total\{method="webhook",outcome="retry"\} [1-9]/);
+    expect(metrics).toMatch(/scim_stream_delivery_latency_seconds_count\{method="webhook"\} [1-9]/);
+    expect(metrics).toMatch(/scim_stream_events_appended_total\{tenant="stream"\} [1-9]/);
+    expect(metrics).toContain(`scim_stream_subscription_lag{subscription="${sub.id}"} 0`);
   });
 
   it('honours Retry-After', async () => {
