@@ -156,6 +156,16 @@ describe(DeliveryScheduler.name, () => {
     );
   });
 
+  it('reads the journal ahead instead of once per event', async () => {
+    const ports = fakePorts(Array.from({ length: 20 }, (_, i) => entry(i + 1)));
+    ports.records.set('sub', record());
+    scheduler(ports, new ScriptedTransport(), new JournalNotifier(), { ...FAST, pollIntervalMs: 60_000 }).start();
+
+    await until(() => ports.records.get('sub')!.position === 20);
+
+    expect(ports.journal.read.mock.calls.length).toBeLessThanOrEqual(2);
+  });
+
   it('sends batches of up to maxBatchSize events', async () => {
     const ports = fakePorts([1, 2, 3, 4, 5].map((n) => entry(n)));
     ports.records.set('sub', record({ delivery: { method: 'webhook', url: 'https://x', maxBatchSize: 2 } }));

@@ -37,6 +37,8 @@ export class SubscriptionWorker {
   private pendingWake = false;
   private leaseRenewedAt = 0;
   private knownHead = 0;
+  /** Entries read ahead and not yet passed (one journal read serves many single-event deliveries). */
+  private readAhead: JournalEntry[] = [];
 
   constructor(
     readonly subscriptionId: string,
@@ -93,11 +95,7 @@ export class SubscriptionWorker {
       await this.sleep(Math.min(waitMs, this.deps.settings.leaseTtlMs / 3));
       return 'progress';
     }
-    const entries = await this.deps.journal.read(
-      this.tenantId,
-      subscription.position,
-      this.deps.settings.readLimit,
-    );
+    const entries = await this.entriesAfter(subscription.position);
     if (entries.length === 0) return this.idle(subscription);
     this.knownHead = Math.max(this.knownHead, entries[entries.length - 1].seq);
     if (entries[0].seq > subscription.position + 1) {
@@ -128,6 +126,17 @@ export class SubscriptionWorker {
     if (this.signal.aborted && outcome.kind !== 'acknowledged') return 'stop';
     await this.settle(subscription, events, lastSeq, outcome, Date.now() - started);
     return 'progress';
+  }
+
+  /**
+   * The entries after `position`: from the read-ahead when it continues exactly there, else read afresh (a
+   * replay moved the position, or the read-ahead is used up), so that a gap is only ever judged on a read.
+   */
+  private async entriesAfter(position: number): Promise<JournalEntry[]> {
+    const ahead = this.readAhead.filter((e) => e.seq > position);
+    if (ahead.length > 0 && ahead[0].seq === position + 1) return (this.readAhead = ahead);
+    this.readAhead = await this.deps.journal.read(this.tenantId, position, this.deps.settings.readLimit);
+    return this.readAhead;
   }
 
   /** Up to maxBatchSize wanted events; `lastSeq` also covers the unwanted entries among and after them. */
