@@ -24,6 +24,8 @@ import { ScimEnvelopeInterceptor } from './http/scim-envelope.interceptor';
 import { ScimExceptionFilter } from './http/scim-exception.filter';
 import { MetricsModule } from './metrics/metrics.module';
 import { StoreModule } from './store/store.module';
+import { StreamingCoreModule } from './streaming/streaming-core.module';
+import { StreamingModule } from './streaming/streaming.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TenantThrottlerGuard } from './throttling/tenant-throttler.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -51,6 +53,8 @@ export interface AppModuleOptions {
     MetricsModule,
     ResourcesModule,
     SearchModule,
+    StreamingCoreModule,
+    StreamingModule,
     TenantsModule,
     ThrottlingModule,
     UsersModule,

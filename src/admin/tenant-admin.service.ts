@@ -11,6 +11,7 @@ import {
   TenantSettings,
   TokenRecord,
 } from '../store/ports';
+import { AdminJournal } from '../streaming/admin-journal';
 import { TenantSettingsService } from '../tenants/tenant-settings.service';
 import {
   AddClientSecretDto,
@@ -52,6 +53,7 @@ export class TenantAdminService {
     private readonly tenants: TenantRepository,
     private readonly settings: TenantSettingsService,
     private readonly oauthClients: OAuthClientRegistry,
+    private readonly journal: AdminJournal,
   ) {}
 
   // ---- tenants -------------------------------------------------------------------------------------------
@@ -67,6 +69,7 @@ export class TenantAdminService {
     if (Object.keys(settings).length > 0) tenant.settings = settings;
     await this.tenants.insertTenant(tenant);
     this.settings.invalidate(tenant.id);
+    await this.journal.record(tenant.id, 'tenant.created', 'Tenant', tenant.id);
     this.logger.log(`Created tenant "${tenant.id}"`);
     return this.view(tenant);
   }
@@ -91,6 +94,8 @@ export class TenantAdminService {
     }
     await this.tenants.upsertTenant(next);
     this.settings.invalidate(tenantId);
+    const changed = (['name', 'disabled', 'settings'] as const).filter((k) => dto[k] !== undefined);
+    await this.journal.record(tenantId, 'tenant.updated', 'Tenant', tenantId, changed);
     if (next.disabled !== tenant.disabled) {
       this.logger.log(`${next.disabled ? 'Disabled' : 'Enabled'} tenant "${tenantId}"`);
     }
@@ -118,6 +123,7 @@ export class TenantAdminService {
   async revokeToken(tenantId: string, tokenId: string): Promise<void> {
     await this.token(tenantId, tokenId);
     await this.tenants.revokeToken(tenantId, tokenId);
+    await this.journal.record(tenantId, 'token.revoked', 'Token', tokenId);
     this.logger.log(`Revoked token "${tokenId}" of tenant "${tenantId}"`);
   }
 
@@ -147,6 +153,7 @@ export class TenantAdminService {
       const earlier = old.expiresAt !== undefined && Date.parse(old.expiresAt) < Date.parse(until);
       if (!earlier) await this.tenants.expireToken(tenantId, tokenId, until);
     }
+    await this.journal.record(tenantId, 'token.rotated', 'Token', tokenId);
     this.logger.log(`Rotated token "${tokenId}" of tenant "${tenantId}" to "${issued.id}"`);
     return { ...issued, previous: await this.getToken(tenantId, tokenId) };
   }
@@ -173,6 +180,7 @@ export class TenantAdminService {
       secrets: [record],
     };
     await this.tenants.insertOAuthClient(client);
+    await this.journal.record(tenantId, 'oauth-client.created', 'OAuthClient', client.clientId);
     this.logger.log(`Created OAuth client "${client.clientId}" of tenant "${tenantId}"`);
     return { ...clientView(client, Date.now()), clientSecret: secret };
   }
@@ -208,6 +216,7 @@ export class TenantAdminService {
     const { secret, record } = newSecret(futureDate(dto.expiresAt, 'expiresAt'));
     if (!(await this.tenants.addOAuthClientSecret(tenantId, clientId, record)))
       throw clientNotFound(clientId);
+    await this.journal.record(tenantId, 'oauth-client.secret-added', 'OAuthClient', clientId, ['secrets']);
     this.logger.log(`Added secret "${record.id}" to OAuth client "${clientId}" of tenant "${tenantId}"`);
     return { ...secretView(record, now), clientId, clientSecret: secret };
   }
@@ -219,12 +228,14 @@ export class TenantAdminService {
         `Secret ${JSON.stringify(secretId)} of OAuth client ${JSON.stringify(clientId)} not found`,
       );
     }
+    await this.journal.record(tenantId, 'oauth-client.secret-removed', 'OAuthClient', clientId, ['secrets']);
     this.logger.log(`Deleted secret "${secretId}" of OAuth client "${clientId}" of tenant "${tenantId}"`);
   }
 
   async revokeClient(tenantId: string, clientId: string): Promise<void> {
     await this.client(tenantId, clientId);
     await this.tenants.revokeOAuthClient(tenantId, clientId);
+    await this.journal.record(tenantId, 'oauth-client.revoked', 'OAuthClient', clientId);
     this.logger.log(`Revoked OAuth client "${clientId}" of tenant "${tenantId}"`);
   }
 
@@ -242,6 +253,7 @@ export class TenantAdminService {
     };
     if (expiresAt !== undefined) record.expiresAt = expiresAt;
     await this.tenants.insertToken(record);
+    await this.journal.record(tenantId, 'token.created', 'Token', record.id);
     this.logger.log(`Issued token "${record.id}" (${JSON.stringify(label)}) for tenant "${tenantId}"`);
     return { ...tokenView(record, Date.now()), token };
   }

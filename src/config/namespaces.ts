@@ -33,6 +33,7 @@ export const authConfig = namespace('auth');
 export const scimConfig = namespace('scim');
 export const throttlingConfig = namespace('throttling');
 export const journalConfig = namespace('journal');
+export const streamingConfig = namespace('streaming');
 export const CONFIG_NAMESPACES = {
   http: httpConfig,
   store: storeConfig,
@@ -40,6 +41,7 @@ export const CONFIG_NAMESPACES = {
   scim: scimConfig,
   throttling: throttlingConfig,
   journal: journalConfig,
+  streaming: streamingConfig,
 } satisfies Record<ConfigNamespace, { KEY: string | symbol }>;
 
 export type HttpConfig = ConfigType<typeof httpConfig>;
@@ -48,3 +50,4 @@ export type AuthConfig = ConfigType<typeof authConfig>;
 export type ScimConfig = ConfigType<typeof scimConfig>;
 export type ThrottlingConfig = ConfigType<typeof throttlingConfig>;
 export type JournalConfig = ConfigType<typeof journalConfig>;
+export type StreamingConfig = ConfigType<typeof streamingConfig>;

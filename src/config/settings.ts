@@ -32,7 +32,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 /** The slices injected with `@Inject(xxxConfig.KEY)` (src/config/namespaces.ts). */
-export type ConfigNamespace = 'http' | 'store' | 'auth' | 'scim' | 'throttling' | 'journal';
+export type ConfigNamespace = 'http' | 'store' | 'auth' | 'scim' | 'throttling' | 'journal' | 'streaming';
 
 export interface Setting<
   K extends string = string,
@@ -435,6 +435,85 @@ export const SETTINGS = [
     parse: int(1, 36500, 'must be a whole number of days between 1 and 36500'),
     default: 30,
     description: 'Days a change-journal entry is kept (both stores); see [Change journal](#change-journal)',
+  }),
+
+  // Streaming (issue "Streaming", docs/streaming.md)
+  defineSetting({
+    env: 'NATS_URL',
+    key: 'natsUrl',
+    namespace: 'streaming',
+    // A comma-separated list of servers is allowed by the NATS client (failover).
+    parse: optional(
+      text({
+        problem: 'must be a nats://, tls:// or ws(s):// URL (or several, comma-separated)',
+        rules: [
+          matches(
+            /^(nats|tls|wss?):\/\/\S+(\s*,\s*(nats|tls|wss?):\/\/\S+)*$/,
+            'must be a nats://, tls:// or ws(s):// URL (or several, comma-separated)',
+          ),
+        ],
+      }),
+    ),
+    defaultText: 'unset',
+    // May carry credentials (nats://user:password@host).
+    secret: true,
+    description: 'NATS server(s) for `nats` subscriptions (JetStream). Unset: `nats` subscriptions are refused',
+  }),
+  defineSetting({
+    env: 'NATS_STREAM',
+    key: 'natsStream',
+    namespace: 'streaming',
+    // JetStream stream names: no whitespace, '.', '*', '>', path separators (NATS docs, "Naming").
+    parse: text({
+      problem: 'must be 1-64 letters, digits, _ or -',
+      rules: [matches(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')],
+    }),
+    default: 'SCIM_STREAM',
+    description: 'JetStream stream the server creates if absent, with subjects `scim.>`',
+  }),
+  defineSetting({
+    env: 'WEBHOOK_ALLOWED_HOSTS',
+    key: 'webhookAllowedHosts',
+    namespace: 'streaming',
+    // Parsed entry by entry by src/streaming/webhook/webhook-url.policy.ts; this catches values of the wrong kind.
+    parse: optional(
+      text({
+        problem: 'must be a comma-separated list of host names, *.domain wildcards, IP addresses or CIDRs',
+        rules: [
+          matches(
+            /^[0-9A-Za-z.:/*_-]+(\s*,\s*[0-9A-Za-z.:/*_-]+)*$/,
+            'must be a comma-separated list of host names, *.domain wildcards, IP addresses or CIDRs',
+          ),
+        ],
+      }),
+    ),
+    defaultText: 'unset (any host)',
+    description:
+      'Hosts a webhook subscription may target: host names, `*.example.com`, IPs or CIDRs (checked at creation and on every attempt)',
+  }),
+  defineSetting({
+    env: 'STREAM_RETRY_BASE_MS',
+    key: 'streamRetryBaseMs',
+    namespace: 'streaming',
+    parse: int(1, 3600000, 'must be a whole number of milliseconds between 1 and 3600000'),
+    default: 1000,
+    description: 'First retry delay of a failed delivery; it doubles per attempt (with jitter)',
+  }),
+  defineSetting({
+    env: 'STREAM_RETRY_MAX_MS',
+    key: 'streamRetryMaxMs',
+    namespace: 'streaming',
+    parse: int(1, 86400000, 'must be a whole number of milliseconds between 1 and 86400000'),
+    default: 600000,
+    description: 'Longest retry delay of a failed delivery',
+  }),
+  defineSetting({
+    env: 'SSE_HEARTBEAT_SECONDS',
+    key: 'sseHeartbeatSeconds',
+    namespace: 'streaming',
+    parse: int(1, 3600, 'must be a whole number of seconds between 1 and 3600'),
+    default: 15,
+    description: 'Seconds between comment heartbeats on an idle Server-Sent Events stream',
   }),
 ] as const;
 

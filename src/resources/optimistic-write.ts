@@ -1,6 +1,6 @@
 import { ResourceDocument } from '../scim/document/resource-document';
 import { ScimError } from '../scim/errors';
-import { ResourceRepository, WriteUnit } from '../store/ports';
+import { CommitResult, ResourceRepository, WriteUnit } from '../store/ports';
 import { assertIfMatch } from './preconditions';
 
 /** How often a write re-reads and retries when another writer changed the resource in between (no If-Match). */
@@ -34,14 +34,19 @@ export async function writeOptimistically<E extends ResourceDocument | undefined
   resources: ResourceRepository,
   tenantId: string,
   write: OptimisticWrite<E, T>,
+  /** Runs after a commit that applied (e.g. to wake the change-stream deliverers); never after a lost race. */
+  onCommitted?: (result: CommitResult) => void,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const existing = await write.load();
     if (existing !== undefined) assertIfMatch(write.ifMatch, existing.meta.version);
     const planned = await write.build(existing);
     if (planned.unit === undefined) return planned.result;
-    const { applied } = await resources.commit(tenantId, planned.unit);
-    if (applied) return planned.result;
+    const committed = await resources.commit(tenantId, planned.unit);
+    if (committed.applied) {
+      onCommitted?.(committed);
+      return planned.result;
+    }
     if (write.ifMatch !== undefined && write.ifMatch.trim() !== '') {
       throw ScimError.preconditionFailed(
         'The resource was changed by another request; re-read it and try again',

@@ -1,3 +1,4 @@
+import { JournalNotifier } from '../streaming/journal-notifier';
 /** Shared wiring of the resource specs: real engine, typed mocks of the store ports (jest-mock-extended). */
 import { mock, MockProxy } from 'jest-mock-extended';
 import { CursorCodec } from '../scim/paging/cursor.codec';
@@ -98,6 +99,16 @@ export function resourceFixture(docs: ResourceDocument[] = []): ResourceFixture 
     tenantSettings,
   );
   const planner = new MembershipPlanner(resources, memberships);
-  const writer = new ResourceWriter(registry, resources, query, planner, presenter, settings, tenantSettings);
-  return { registry, resources, memberships, tenantSettings, presenter, query, writer };
+  const notifier = new JournalNotifier();
+  const writer = new ResourceWriter(
+    registry,
+    resources,
+    query,
+    planner,
+    presenter,
+    settings,
+    tenantSettings,
+    notifier,
+  );
+  return { registry, resources, memberships, tenantSettings, presenter, query, writer, notifier };
 }

@@ -10,6 +10,8 @@ import { JournalEntryInput, JournalOperation, ResourceRepository } from '../stor
 import { TenantSettingsService } from '../tenants/tenant-settings.service';
 import { MembershipPlanner, PlannedMembership } from './membership.planner';
 import { writeOptimistically } from './optimistic-write';
+import { JournalNotifier } from '../streaming/journal-notifier';
+import { CommitResult } from '../store/ports';
 import { hashPassword } from './password.hasher';
 import { ResourcePresenter } from './resource.presenter';
 import { ResourceQueryService } from './resource-query.service';
@@ -38,7 +40,15 @@ export class ResourceWriter {
     private readonly presenter: ResourcePresenter,
     private readonly settings: ScimSettings,
     private readonly tenantSettings: TenantSettingsService,
+    private readonly notifier: JournalNotifier,
   ) {}
+
+  /** Wakes this replica's change-stream deliverers and SSE readers at once (issue "Streaming"). */
+  private wakeAfter(tenantId: string): (result: CommitResult) => void {
+    return ({ journalSeqs: seqs }) => {
+      if (seqs.length > 0) this.notifier.committed(tenantId, seqs[seqs.length - 1], seqs.length);
+    };
+  }
 
   async create(
     ctx: ScimRequestContext,
@@ -75,7 +85,7 @@ export class ResourceWriter {
         const result = { doc, snapshot: entry.snapshot! };
         return { unit: { insert: doc, memberships: members?.change, journal: [entry] }, result };
       },
-    });
+    }, this.wakeAfter(ctx.tenantId));
     // A new user is in no group yet, so its default view is exactly its snapshot: no second projection and no
     // groups lookup on the path Entra takes for every user it provisions.
     if (resourceType === 'User' && !selection.attributes && !selection.excludedAttributes) {
@@ -119,7 +129,7 @@ export class ResourceWriter {
         const unit = { replace: { doc: next, expectedRev: existing._rev }, memberships: members?.change };
         return { unit: { ...unit, journal: [entry] }, result: next };
       },
-    });
+    }, this.wakeAfter(ctx.tenantId));
     return this.presenter.view(ctx, next, selection);
   }
 
@@ -166,7 +176,7 @@ export class ResourceWriter {
         const unit = { replace: { doc: next, expectedRev: existing._rev }, memberships: members?.change };
         return { unit: { ...unit, journal: [entry] }, result: next };
       },
-    });
+    }, this.wakeAfter(ctx.tenantId));
     return this.presenter.view(ctx, doc, selection);
   }
 
@@ -191,7 +201,7 @@ export class ResourceWriter {
         const unit = { delete: { resourceType, id, expectedRev: existing._rev }, journal: [entry] };
         return { unit, result: undefined };
       },
-    });
+    }, this.wakeAfter(ctx.tenantId));
   }
 
   /**

@@ -181,6 +181,8 @@ export interface CommitResult {
 export abstract class JournalRepository {
   /** Entries of the tenant with seq > sinceSeq, ascending, at most `limit` of them. */
   abstract read(tenantId: string, sinceSeq: number, limit: number): Promise<JournalEntry[]>;
+  /** The last seq ever committed for the tenant (0 when none), whatever retention has pruned since. */
+  abstract lastSeq(tenantId: string): Promise<number>;
 }
 
 export interface Membership {

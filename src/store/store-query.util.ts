@@ -14,6 +14,7 @@ import {
   TenantRepository,
 } from './ports';
 import { ScimError } from '../scim/errors';
+import { SubscriptionRepository } from './subscription.port';
 import { foldAsciiCase } from '../scim/filter/folded-order';
 
 /** The ports bound together: what an adapter factory returns. */
@@ -27,6 +28,7 @@ export interface StoreAdapters {
   health: StoreHealth;
   journal: JournalRepository;
   secrets: ServerSecretRepository;
+  subscriptions: SubscriptionRepository;
 }
 
 /** Fields every projection keeps: a resource cannot be rendered or versioned without them. */

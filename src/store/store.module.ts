@@ -11,6 +11,7 @@ import {
   TenantRepository,
 } from './ports';
 import { STORE_ADAPTERS, StoreAdapters } from './store-query.util';
+import { SubscriptionRepository } from './subscription.port';
 
 const logger = new Logger('StoreModule');
 
@@ -48,6 +49,7 @@ export class StoreModule implements OnApplicationShutdown {
         ServerSecretRepository,
         StoreHealth,
         TenantRepository,
+        SubscriptionRepository,
       ],
       global: true,
       module: StoreModule,
@@ -71,6 +73,11 @@ export class StoreModule implements OnApplicationShutdown {
         },
         { provide: StoreHealth, inject: [STORE_ADAPTERS], useFactory: (a: StoreAdapters) => a.health },
         { provide: TenantRepository, inject: [STORE_ADAPTERS], useFactory: (a: StoreAdapters) => a.tenants },
+        {
+          provide: SubscriptionRepository,
+          inject: [STORE_ADAPTERS],
+          useFactory: (a: StoreAdapters) => a.subscriptions,
+        },
       ],
     };
   }

@@ -15,10 +15,13 @@ export class JournalNotifier {
     this.emitter.setMaxListeners(0);
   }
 
-  /** Called after a commit that wrote journal entries; `lastSeq` is the highest seq written. */
-  committed(tenantId: string, lastSeq: number): void {
+  /**
+   * Called after a commit that wrote journal entries; `lastSeq` is the highest seq written, `count` how many
+   * entries the commit wrote (for scim_stream_events_appended_total).
+   */
+  committed(tenantId: string, lastSeq: number, count = 1): void {
     try {
-      this.emitter.emit('committed', tenantId, lastSeq);
+      this.emitter.emit('committed', tenantId, lastSeq, count);
     } catch {
       // A listener's failure is the listener's problem, never the writer's.
     }
@@ -31,5 +34,11 @@ export class JournalNotifier {
     };
     this.emitter.on('committed', handler);
     return () => this.emitter.off('committed', handler);
+  }
+
+  /** Subscribes to commits of every tenant (metrics); returns the function that unsubscribes. */
+  onAnyCommit(listener: (tenantId: string, lastSeq: number, count: number) => void): () => void {
+    this.emitter.on('committed', listener);
+    return () => this.emitter.off('committed', listener);
   }
 }

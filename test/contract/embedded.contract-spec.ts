@@ -5,6 +5,7 @@ import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.facto
 import { describeJournalContract } from './journal.contract';
 import { describeRepositoryContract, StoreHarness } from './resource-repository.contract';
 import { describeServerSecretRepositoryContract } from './server-secret-repository.contract';
+import { describeSubscriptionRepositoryContract } from './subscription-repository.contract';
 import { describeTenantRepositoryContract } from './tenant-repository.contract';
 
 /** The embedded store, on a fresh temporary DATA_DIR per test. */
@@ -20,3 +21,4 @@ describeRepositoryContract('embedded store (mingo + SQLite)', embeddedHarness);
 describeJournalContract('embedded store (mingo + SQLite)', embeddedHarness);
 describeTenantRepositoryContract('embedded store (mingo + SQLite)', embeddedHarness);
 describeServerSecretRepositoryContract('embedded store (mingo + SQLite)', embeddedHarness);
+describeSubscriptionRepositoryContract('embedded store (mingo + SQLite)', embeddedHarness);

@@ -442,5 +442,27 @@ export function describeJournalContract(name: string, createHarness: () => Store
       expect([result.journalSeqs, await seqsOf(T1)]).toEqual([[3], [1, 2, 3]]);
       expect((await sut.journal.read(T1, 0, 1))[0]).toMatchObject({ tenantId: T1, seq: 1, actor: ACTOR });
     });
+
+    it('commits a unit that holds only a journal entry (an admin action)', async () => {
+      const admin = entry('admin', 'sub-1', {
+        resourceType: 'Subscription',
+        adminAction: 'subscription.created',
+        version: undefined,
+      });
+
+      const result = await sut.resources.commit(T1, { journal: [admin] });
+
+      expect(result).toEqual({ applied: true, journalSeqs: [1] });
+      expect(await sut.journal.read(T1, 0, 10)).toEqual([{ ...admin, tenantId: T1, seq: 1 }]);
+    });
+
+    it('tells the last seq of each tenant (0 without entries)', async () => {
+      await sut.resources.commit(T1, { journal: [entry('admin', 'a'), entry('admin', 'b')] });
+      await sut.resources.commit(T2, { journal: [entry('admin', 'c')] });
+
+      await expect(
+        Promise.all([sut.journal.lastSeq(T1), sut.journal.lastSeq(T2), sut.journal.lastSeq('none')]),
+      ).resolves.toEqual([2, 1, 0]);
+    });
   });
 }

@@ -4,6 +4,7 @@ import { COLLECTIONS } from '../../src/store/mongo/mongo.schemas';
 import { describeJournalContract } from './journal.contract';
 import { describeRepositoryContract, StoreHarness } from './resource-repository.contract';
 import { describeServerSecretRepositoryContract } from './server-secret-repository.contract';
+import { describeSubscriptionRepositoryContract } from './subscription-repository.contract';
 import { describeTenantRepositoryContract } from './tenant-repository.contract';
 
 const uri = process.env.MONGODB_URI;
@@ -44,6 +45,7 @@ describeMongo('MongoDB store', () => {
   describeJournalContract('MongoDB adapter (mongoose)', mongoHarness);
   describeTenantRepositoryContract('MongoDB adapter (mongoose)', mongoHarness);
   describeServerSecretRepositoryContract('MongoDB adapter (mongoose)', mongoHarness);
+  describeSubscriptionRepositoryContract('MongoDB adapter (mongoose)', mongoHarness);
 
   // Replicas: two stores on their own connections to one database (the embedded store is one process).
   it('shares one generated secret between two stores racing on one database', async () => {

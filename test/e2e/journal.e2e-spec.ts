@@ -1,4 +1,6 @@
-import type { JournalEntry } from '../../src/store/ports';
+import { randomUUID } from 'node:crypto';
+import { generateToken, hashToken } from '../../src/auth/token-hash';
+import { JournalEntry, TenantRepository } from '../../src/store/ports';
 import { createTestApp, TestApp } from './harness';
 import { ADMIN_HEADER, ADMIN_TOKEN, createTenantWithToken, Json } from './support/tenants';
 
@@ -27,23 +29,30 @@ describe('Change journal (e2e)', () => {
   let auth: { authorization: string };
   let credential: { id: string; label: string };
 
+  /**
+   * Tenants and tokens are seeded through the repository, so that this suite's journals hold only what SCIM
+   * writes journal; admin actions are journaled too (issue "Streaming"; see the last test here and
+   * streaming/subscriptions-admin.e2e-spec.ts).
+   */
+  async function seedTenant(id: string, label: string) {
+    const tenants = t.app.get(TenantRepository);
+    await tenants.insertTenant({ id, name: id, disabled: false, createdAt: new Date().toISOString() });
+    const token = generateToken();
+    const record = {
+      id: randomUUID(),
+      tenantId: id,
+      label,
+      hash: hashToken(token),
+      createdAt: new Date().toISOString(),
+      revoked: false,
+    };
+    await tenants.insertToken(record);
+    return { credential: { id: record.id, label }, auth: { authorization: `Bearer ${token}` } };
+  }
+
   beforeEach(async () => {
     t = await createTestApp({ adminToken: ADMIN_TOKEN });
-    await t.app.inject({
-      method: 'POST',
-      url: '/admin/tenants',
-      headers: ADMIN_HEADER,
-      payload: { id: TENANT, name: 'Journal' },
-    });
-    const issued = await t.app.inject({
-      method: 'POST',
-      url: `/admin/tenants/${TENANT}/tokens`,
-      headers: ADMIN_HEADER,
-      payload: { label: 'Entra provisioning' },
-    });
-    const token = issued.json<{ id: string; token: string; label: string }>();
-    credential = { id: token.id, label: token.label };
-    auth = { authorization: `Bearer ${token.token}` };
+    ({ credential, auth } = await seedTenant(TENANT, 'Entra provisioning'));
   });
 
   afterEach(async () => {
@@ -379,7 +388,7 @@ describe('Change journal (e2e)', () => {
 
   it('numbers each tenant on its own and shows a tenant only its own entries', async () => {
     await createUser('frank');
-    const other = await createTenantWithToken(t, 'other-tenant');
+    const other = (await seedTenant('other-tenant', 'e2e')).auth;
     const created = await t.app.inject({
       method: 'POST',
       url: '/scim/v2/Users',
@@ -437,5 +446,16 @@ describe('Change journal (e2e)', () => {
       headers: auth,
     });
     expect(response.statusCode).toBe(401);
+  });
+
+  it('journals the admin actions that create a tenant and issue its token, attributed to the admin API', async () => {
+    await createTenantWithToken(t, 'admin-made');
+
+    expect(
+      (await entries('admin-made')).map((e) => [e.seq, e.operation, e.adminAction, e.resourceType, e.actor]),
+    ).toEqual([
+      [1, 'admin', 'tenant.created', 'Tenant', { credentialId: 'admin', label: 'admin API' }],
+      [2, 'admin', 'token.created', 'Token', { credentialId: 'admin', label: 'admin API' }],
+    ]);
   });
 });

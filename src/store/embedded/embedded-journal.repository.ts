@@ -10,4 +10,8 @@ export class EmbeddedJournalRepository extends JournalRepository {
   async read(tenantId: string, sinceSeq: number, limit: number): Promise<JournalEntry[]> {
     return this.store.journal.read(tenantId, sinceSeq, limit);
   }
+
+  async lastSeq(tenantId: string): Promise<number> {
+    return this.store.journal.lastSeqOf(tenantId);
+  }
 }

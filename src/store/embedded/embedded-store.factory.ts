@@ -4,6 +4,7 @@ import { EmbeddedMembershipRepository } from './embedded-membership.repository';
 import { EmbeddedResourceRepository } from './embedded-resource.repository';
 import { EmbeddedServerSecretRepository } from './embedded-server-secret.repository';
 import { EmbeddedStoreHealth } from './embedded-store.health';
+import { EmbeddedSubscriptionRepository } from './embedded-subscription.repository';
 import { EmbeddedTenantRepository } from './embedded-tenant.repository';
 import { EmbeddedStore, EmbeddedStoreOptions } from './embedded.store';
 
@@ -17,5 +18,6 @@ export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions
     health: new EmbeddedStoreHealth(store),
     journal: new EmbeddedJournalRepository(store),
     secrets: new EmbeddedServerSecretRepository(store),
+    subscriptions: new EmbeddedSubscriptionRepository(store),
   };
 }

@@ -78,6 +78,28 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 5: subscriptions of the change stream (issue "Streaming"), their recent delivery attempts (bounded per
+  // subscription) and their dead letters. Leases are not stored: one process owns the embedded store.
+  `
+  CREATE TABLE subscriptions (
+    id     TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    doc    TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX subscriptions_by_tenant ON subscriptions (tenant);
+  CREATE TABLE delivery_attempts (
+    n               INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription_id TEXT NOT NULL,
+    doc             TEXT NOT NULL
+  );
+  CREATE INDEX delivery_attempts_by_subscription ON delivery_attempts (subscription_id, n);
+  CREATE TABLE dead_letters (
+    subscription_id TEXT    NOT NULL,
+    seq             INTEGER NOT NULL,
+    doc             TEXT    NOT NULL,
+    PRIMARY KEY (subscription_id, seq)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code expects: a database written by a newer release is refused. */

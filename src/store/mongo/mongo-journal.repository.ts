@@ -74,8 +74,16 @@ export async function ensureJournalRetention(
 }
 
 export class MongoJournalRepository extends JournalRepository {
-  constructor(private readonly journal: Collection) {
+  constructor(
+    private readonly journal: Collection,
+    private readonly counters: Collection,
+  ) {
     super();
+  }
+
+  async lastSeq(tenantId: string): Promise<number> {
+    const counter = await this.counters.findOne({ _id: tenantId as never });
+    return (counter?.seq as number | undefined) ?? 0;
   }
 
   async read(tenantId: string, sinceSeq: number, limit: number): Promise<JournalEntry[]> {

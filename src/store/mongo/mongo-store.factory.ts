@@ -7,6 +7,7 @@ import { MongoMembershipRepository } from './mongo-membership.repository';
 import { MongoResourceRepository } from './mongo-resource.repository';
 import { MongoServerSecretRepository, ServerSecretDocument } from './mongo-server-secret.repository';
 import { MongoStoreHealth } from './mongo-store.health';
+import { MongoSubscriptionRepository } from './mongo-subscription.repository';
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import {
   journalCounterSchema,
@@ -82,7 +83,8 @@ export async function createMongoStore(
       models.oauthClients.collection as unknown as Collection<OAuthClientRecord>,
     ),
     health: new MongoStoreHealth(connection),
-    journal: new MongoJournalRepository(models.journal.collection),
+    journal: new MongoJournalRepository(models.journal.collection, models.journalCounters.collection),
+    subscriptions: await MongoSubscriptionRepository.create(connection),
     secrets: new MongoServerSecretRepository(
       models.serverSecrets.collection as unknown as Collection<ServerSecretDocument>,
     ),

@@ -11,6 +11,11 @@ export const COLLECTIONS = {
   journal: 'journal',
   journalCounters: 'journal_counters',
   serverSecrets: 'server_secrets',
+  // The change stream's subscriptions (mongo-subscription.repository.ts creates their indexes).
+  subscriptions: 'subscriptions',
+  subscriptionLeases: 'subscription_leases',
+  deliveryAttempts: 'delivery_attempts',
+  deadLetters: 'dead_letters',
 } as const;
 
 /**

@@ -1,0 +1,396 @@
+import { mock } from 'jest-mock-extended';
+import type { AppConfig } from '../../config/app-config';
+import type { JournalEntry, JournalRepository } from '../../store/ports';
+import type { SubscriptionRepository } from '../../store/subscription.port';
+import { JournalNotifier } from '../journal-notifier';
+import type { StreamMetrics } from '../stream.metrics';
+import type { StreamEvent } from '../stream-event';
+import type { SubscriptionRecord } from '../subscription';
+import { DeliveryScheduler } from './delivery-scheduler';
+import type { DeliverySettings } from './delivery-settings';
+import { DeliveryOutcome, PushTransport } from './push-transport';
+import { PushTransportRegistry } from './push-transport.registry';
+
+const T = 'contoso';
+const FAST: Partial<DeliverySettings> = {
+  scanIntervalMs: 20,
+  pollIntervalMs: 20,
+  leaseTtlMs: 300,
+  retry: { baseMs: 5, maxMs: 20 },
+};
+
+function entry(seq: number, extra: Partial<JournalEntry> = {}): JournalEntry {
+  return {
+    tenantId: T,
+    seq,
+    time: new Date().toISOString(),
+    actor: { credentialId: 'c', label: 'Entra' },
+    operation: 'create',
+    resourceType: 'User',
+    resourceId: `u${seq}`,
+    changedAttributes: ['userName'],
+    ...extra,
+  };
+}
+
+function record(extra: Partial<SubscriptionRecord> = {}): SubscriptionRecord {
+  return {
+    id: 'sub',
+    tenantId: T,
+    name: 'test',
+    delivery: { method: 'webhook', url: 'https://hooks.example.com' },
+    state: 'active',
+    position: 0,
+    maxRetryHours: 72,
+    secrets: [],
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    attempts: 0,
+    deadLettered: 0,
+    rev: 1,
+    ...extra,
+  };
+}
+
+/** The ports as jest-mock-extended mocks over an in-memory state: a record map, a journal, leases. */
+function fakePorts(journal: JournalEntry[]) {
+  const records = new Map<string, SubscriptionRecord>();
+  const leases = new Map<string, { owner: string; until: number }>();
+  const subscriptions = mock<SubscriptionRepository>();
+  subscriptions.find.mockImplementation(async (_t, id) => structuredClone(records.get(id) ?? null));
+  subscriptions.listAll.mockImplementation(async () => [...records.values()].map((r) => structuredClone(r)));
+  subscriptions.update.mockImplementation(async (next) => {
+    const current = records.get(next.id);
+    if (!current || current.rev !== next.rev - 1) return false;
+    records.set(next.id, structuredClone(next));
+    return true;
+  });
+  subscriptions.acquireLease.mockImplementation(async (id, owner, ttl) => {
+    const lease = leases.get(id);
+    if (lease && lease.owner !== owner && lease.until > Date.now()) return false;
+    leases.set(id, { owner, until: Date.now() + ttl });
+    return true;
+  });
+  subscriptions.releaseLease.mockImplementation(async (id, owner) => {
+    if (leases.get(id)?.owner === owner) leases.delete(id);
+  });
+  const journalRepo = mock<JournalRepository>();
+  journalRepo.read.mockImplementation(async (_t, since, limit) =>
+    journal.filter((e) => e.seq > since).slice(0, limit),
+  );
+  journalRepo.lastSeq.mockImplementation(async () => journal.at(-1)?.seq ?? 0);
+  return { records, leases, subscriptions, journal: journalRepo };
+}
+
+/** A transport answering from a script (acknowledged once the script runs out), recording what it got. */
+class ScriptedTransport extends PushTransport {
+  readonly method = 'webhook' as const;
+  readonly received: StreamEvent[][] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+
+  constructor(private readonly script: DeliveryOutcome[] = []) {
+    super();
+  }
+
+  async deliver(_s: SubscriptionRecord, events: readonly StreamEvent[]): Promise<DeliveryOutcome> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    this.received.push([...events]);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    this.inFlight--;
+    return this.script.shift() ?? { kind: 'acknowledged', status: 200 };
+  }
+}
+
+async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe(DeliveryScheduler.name, () => {
+  const config = { streamRetryBaseMs: 5, streamRetryMaxMs: 20 } as AppConfig;
+  let schedulers: DeliveryScheduler[];
+
+  function scheduler(
+    ports: ReturnType<typeof fakePorts>,
+    transport: PushTransport,
+    notifier = new JournalNotifier(),
+    settings = FAST,
+  ) {
+    const sut = new DeliveryScheduler(
+      ports.subscriptions,
+      ports.journal,
+      new PushTransportRegistry([transport]),
+      notifier,
+      mock<StreamMetrics>(),
+      config,
+      settings,
+    );
+    schedulers.push(sut);
+    return sut;
+  }
+
+  beforeEach(() => (schedulers = []));
+  afterEach(async () => {
+    await Promise.all(schedulers.map((s) => s.stop()));
+  });
+
+  it('delivers every event in seq order, one at a time, and persists the position after each ack', async () => {
+    const ports = fakePorts([1, 2, 3, 4, 5].map((n) => entry(n)));
+    ports.records.set('sub', record());
+    const transport = new ScriptedTransport();
+    scheduler(ports, transport).start();
+
+    await until(() => ports.records.get('sub')!.position === 5);
+
+    expect(transport.received.map((batch) => batch.map((e) => e.seq))).toEqual([[1], [2], [3], [4], [5]]);
+    expect(transport.received[0][0].id).toBe(`${T}:1`);
+    expect(transport.maxInFlight).toBe(1);
+    expect(ports.subscriptions.recordAttempt).toHaveBeenCalledWith(
+      expect.objectContaining({ fromSeq: 5, toSeq: 5, outcome: 'acknowledged', status: 200 }),
+      100,
+    );
+  });
+
+  it('reads the journal ahead instead of once per event', async () => {
+    const ports = fakePorts(Array.from({ length: 20 }, (_, i) => entry(i + 1)));
+    ports.records.set('sub', record());
+    scheduler(ports, new ScriptedTransport(), new JournalNotifier(), { ...FAST, pollIntervalMs: 60_000 }).start();
+
+    await until(() => ports.records.get('sub')!.position === 20);
+
+    expect(ports.journal.read.mock.calls.length).toBeLessThanOrEqual(2);
+  });
+
+  it('sends batches of up to maxBatchSize events', async () => {
+    const ports = fakePorts([1, 2, 3, 4, 5].map((n) => entry(n)));
+    ports.records.set('sub', record({ delivery: { method: 'webhook', url: 'https://x', maxBatchSize: 2 } }));
+    const transport = new ScriptedTransport();
+    scheduler(ports, transport).start();
+
+    await until(() => ports.records.get('sub')!.position === 5);
+
+    expect(transport.received.map((batch) => batch.map((e) => e.seq))).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('skips events outside the filters but moves the position over them', async () => {
+    const ports = fakePorts([
+      entry(1),
+      entry(2, { resourceType: 'Group' }),
+      entry(3, { operation: 'deactivate' }),
+      entry(4, { resourceType: 'Group' }),
+    ]);
+    ports.records.set('sub', record({ resourceTypes: ['User'], eventTypes: ['user.deactivated'] }));
+    const transport = new ScriptedTransport();
+    scheduler(ports, transport).start();
+
+    await until(() => ports.records.get('sub')!.position === 4);
+
+    expect(transport.received.map((batch) => batch.map((e) => [e.seq, e.type]))).toEqual([
+      [[3, 'user.deactivated']],
+    ]);
+  });
+
+  it('retries a failed event with backoff, showing failing, and resends the same id until acknowledged', async () => {
+    const ports = fakePorts([entry(1), entry(2)]);
+    ports.records.set('sub', record());
+    const transport = new ScriptedTransport([
+      { kind: 'retry', status: 503, detail: 'the consumer answered HTTP 503' },
+      { kind: 'retry', detail: 'connection failed: ECONNREFUSED' },
+    ]);
+    const sut = scheduler(ports, transport);
+    const seen: SubscriptionRecord[] = [];
+    ports.subscriptions.update.mockImplementation(async (next) => {
+      seen.push(structuredClone(next));
+      ports.records.set(next.id, structuredClone(next));
+      return true;
+    });
+    sut.start();
+
+    await until(() => ports.records.get('sub')!.position === 2);
+
+    expect(transport.received.map((b) => b[0].id)).toEqual([`${T}:1`, `${T}:1`, `${T}:1`, `${T}:2`]);
+    expect(seen[0]).toMatchObject({
+      attempts: 1,
+      position: 0,
+      lastError: { status: 503, detail: 'the consumer answered HTTP 503' },
+      nextAttemptAt: expect.any(String),
+      failingSince: expect.any(String),
+    });
+    expect(seen[1]).toMatchObject({ attempts: 2, lastError: { detail: 'connection failed: ECONNREFUSED' } });
+    expect(ports.records.get('sub')).toMatchObject({ attempts: 0, deadLettered: 0 });
+    expect(ports.records.get('sub')!.nextAttemptAt).toBeUndefined();
+  });
+
+  it('dead-letters an event once its retry window is over and moves on', async () => {
+    const ports = fakePorts([entry(1), entry(2)]);
+    ports.records.set('sub', record({ maxRetryHours: 0 }));
+    const transport = new ScriptedTransport([{ kind: 'retry', status: 500, detail: 'HTTP 500' }]);
+    scheduler(ports, transport).start();
+
+    await until(() => ports.records.get('sub')!.position === 2);
+
+    expect(ports.subscriptions.addDeadLetter).toHaveBeenCalledWith(
+      expect.objectContaining({ subscriptionId: 'sub', seq: 1, reason: 'HTTP 500; retried for 0 h' }),
+    );
+    expect(ports.records.get('sub')).toMatchObject({ deadLettered: 1, attempts: 0 });
+    expect(transport.received.map((b) => b[0].seq)).toEqual([1, 2]);
+  });
+
+  it('keeps retrying within the window', async () => {
+    const ports = fakePorts([entry(1)]);
+    ports.records.set(
+      'sub',
+      record({ maxRetryHours: 1, failingSince: new Date(Date.now() - 1000).toISOString(), attempts: 3 }),
+    );
+    const transport = new ScriptedTransport([{ kind: 'retry', status: 500, detail: 'HTTP 500' }]);
+    scheduler(ports, transport).start();
+
+    await until(() => ports.records.get('sub')!.position === 1);
+
+    expect(ports.subscriptions.addDeadLetter).not.toHaveBeenCalled();
+    expect(transport.received).toHaveLength(2);
+  });
+
+  it('dead-letters a rejected event at once', async () => {
+    const ports = fakePorts([entry(1), entry(2)]);
+    ports.records.set('sub', record());
+    const transport = new ScriptedTransport([
+      { kind: 'reject', status: 400, detail: 'the consumer answered HTTP 400' },
+    ]);
+    scheduler(ports, transport).start();
+
+    await until(() => ports.records.get('sub')!.position === 2);
+
+    expect(ports.subscriptions.addDeadLetter).toHaveBeenCalledWith(
+      expect.objectContaining({ seq: 1, reason: 'the consumer answered HTTP 400' }),
+    );
+    expect(ports.subscriptions.recordAttempt).toHaveBeenCalledWith(
+      expect.objectContaining({ fromSeq: 1, outcome: 'rejected' }),
+      100,
+    );
+  });
+
+  it('pauses the subscription when the consumer is gone', async () => {
+    const ports = fakePorts([entry(1), entry(2)]);
+    ports.records.set('sub', record());
+    const transport = new ScriptedTransport([
+      { kind: 'gone', status: 410, detail: 'the consumer answered 410 Gone' },
+    ]);
+    scheduler(ports, transport).start();
+
+    await until(() => ports.records.get('sub')!.state === 'paused');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    expect(ports.records.get('sub')).toMatchObject({
+      position: 0,
+      stateReason: 'the consumer answered 410 Gone',
+    });
+    expect(transport.received).toHaveLength(1);
+  });
+
+  it('expires a subscription whose next events retention has removed', async () => {
+    const ports = fakePorts([entry(5), entry(6)]);
+    ports.records.set('sub', record({ position: 2 }));
+    const transport = new ScriptedTransport();
+    scheduler(ports, transport).start();
+
+    await until(() => ports.records.get('sub')!.state === 'expired');
+
+    expect(ports.records.get('sub')!.stateReason).toContain(
+      'events 3..4 were removed by JOURNAL_RETENTION_DAYS',
+    );
+    expect(transport.received).toEqual([]);
+  });
+
+  it('expires a subscription when retention removed everything after its position', async () => {
+    const ports = fakePorts([]);
+    ports.journal.lastSeq.mockResolvedValue(9);
+    ports.records.set('sub', record({ position: 3 }));
+    scheduler(ports, new ScriptedTransport()).start();
+
+    await until(() => ports.records.get('sub')!.state === 'expired');
+
+    expect(ports.records.get('sub')!.stateReason).toContain('events 4..9');
+  });
+
+  it('sends nothing while another replica holds the lease', async () => {
+    const ports = fakePorts([entry(1)]);
+    ports.records.set('sub', record());
+    ports.leases.set('sub', { owner: 'other-replica', until: Date.now() + 60_000 });
+    const transport = new ScriptedTransport();
+    scheduler(ports, transport).start();
+
+    await new Promise((resolve) => setTimeout(resolve, 150));
+
+    expect(transport.received).toEqual([]);
+  });
+
+  it('leaves sse subscriptions and paused ones alone', async () => {
+    const ports = fakePorts([entry(1)]);
+    ports.records.set('sse', record({ id: 'sse', delivery: { method: 'sse' } }));
+    ports.records.set('paused', record({ id: 'paused', state: 'paused' }));
+    const transport = new ScriptedTransport();
+    const sut = scheduler(ports, transport);
+    sut.start();
+
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect([transport.received, sut.running()]).toEqual([[], []]);
+  });
+
+  it('wakes at once on a commit of the tenant instead of waiting for the next poll', async () => {
+    const journal: JournalEntry[] = [];
+    const ports = fakePorts(journal);
+    ports.records.set('sub', record());
+    const transport = new ScriptedTransport();
+    const notifier = new JournalNotifier();
+    scheduler(ports, transport, notifier, { ...FAST, pollIntervalMs: 60_000 }).start();
+    await until(() => ports.journal.lastSeq.mock.calls.length > 0);
+
+    journal.push(entry(1));
+    const committedAt = Date.now();
+    notifier.committed(T, 1);
+    await until(() => transport.received.length === 1, 1000);
+
+    expect(Date.now() - committedAt).toBeLessThan(500);
+  });
+
+  it('lets two schedulers on one repository deliver a subscription one at a time, the second taking over', async () => {
+    const journal = Array.from({ length: 30 }, (_, i) => entry(i + 1));
+    const ports = fakePorts(journal);
+    ports.records.set('sub', record());
+    const transport = new ScriptedTransport();
+    const first = scheduler(ports, transport);
+    const second = scheduler(ports, transport);
+    first.start();
+    second.start();
+    await until(() => ports.records.get('sub')!.position >= 10);
+
+    expect([first.running().length + second.running().length, transport.maxInFlight]).toEqual([1, 1]);
+    const holder = first.running().length === 1 ? first : second;
+    await holder.stop();
+    await until(() => ports.records.get('sub')!.position === 30);
+
+    const seqs = transport.received.map((b) => b[0].seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs)).toEqual(new Set(journal.map((e) => e.seq)));
+    expect(transport.maxInFlight).toBe(1);
+  });
+
+  it('releases its leases when it stops', async () => {
+    const ports = fakePorts([entry(1)]);
+    ports.records.set('sub', record());
+    const sut = scheduler(ports, new ScriptedTransport());
+    sut.start();
+    await until(() => ports.records.get('sub')!.position === 1);
+
+    await sut.stop();
+
+    expect(ports.leases.has('sub')).toBe(false);
+  });
+});

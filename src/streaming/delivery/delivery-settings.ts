@@ -1,0 +1,28 @@
+import type { BackoffSettings } from './backoff';
+
+/** Timings of the deliverer (docs/streaming.md); tests shorten them, production uses DEFAULT_DELIVERY_SETTINGS. */
+export interface DeliverySettings {
+  /** How often each replica lists the subscriptions to start loops for new ones or free leases (1 s). */
+  scanIntervalMs: number;
+  /** How often an idle loop reads the journal without a wake-up: events written by other replicas (1 s). */
+  pollIntervalMs: number;
+  /** Lease lifetime: a replica that dies loses its subscriptions after this (15 s); renewed at a third. */
+  leaseTtlMs: number;
+  retry: BackoffSettings;
+  /** Delivery attempts kept per subscription for GET …/deliveries. */
+  attemptsKept: number;
+  /** Journal entries read at once. */
+  readLimit: number;
+}
+
+export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
+  scanIntervalMs: 1000,
+  pollIntervalMs: 1000,
+  leaseTtlMs: 15_000,
+  retry: { baseMs: 1000, maxMs: 600_000 },
+  attemptsKept: 100,
+  readLimit: 500,
+};
+
+/** DI token of a Partial<DeliverySettings> overriding the defaults (tests). */
+export const DELIVERY_SETTINGS = Symbol('DELIVERY_SETTINGS');

@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { AdminGuard } from '../admin/admin.guard';
+import { SubscriptionAdminService } from './admin/subscription-admin.service';
+import { SubscriptionsController } from './admin/subscriptions.controller';
+import { DeliveryScheduler } from './delivery/delivery-scheduler';
+import { PushTransport } from './delivery/push-transport';
+import { PUSH_TRANSPORTS, PushTransportRegistry } from './delivery/push-transport.registry';
+import { STREAM_METRIC_PROVIDERS, StreamMetrics } from './stream.metrics';
+import { SubscriptionSecrets } from './subscription-secrets';
+import { WebhookTransport } from './webhook/webhook.transport';
+import { WebhookUrlPolicy } from './webhook/webhook-url.policy';
+
+/**
+ * The change stream (issue "Streaming"; docs/streaming.md): subscriptions in the admin API, the deliverer of
+ * push subscriptions and its transports, the stream's metrics. JournalNotifier and AdminJournal come from the
+ * global StreamingCoreModule, the repositories from StoreModule.
+ */
+@Module({
+  controllers: [SubscriptionsController],
+  providers: [
+    AdminGuard,
+    DeliveryScheduler,
+    StreamMetrics,
+    ...STREAM_METRIC_PROVIDERS,
+    SubscriptionAdminService,
+    SubscriptionSecrets,
+    WebhookTransport,
+    WebhookUrlPolicy,
+    // Every push transport, keyed by method in PushTransportRegistry: add the NATS transport here.
+    {
+      provide: PUSH_TRANSPORTS,
+      inject: [WebhookTransport],
+      useFactory: (...transports: PushTransport[]) => transports,
+    },
+    PushTransportRegistry,
+  ],
+  exports: [SubscriptionSecrets, StreamMetrics],
+})
+export class StreamingModule {}
