@@ -49,6 +49,14 @@ export abstract class AppConfig {
    */
   abstract readonly trustProxy: string;
 
+  // Streaming transports (src/streaming/sse, src/streaming/nats).
+  /** SSE_HEARTBEAT_SECONDS (15): a `: keep-alive` comment on idle SSE streams, so proxies keep them open. */
+  abstract readonly sseHeartbeatSeconds: number;
+  /** NATS_URL: set → `nats` subscriptions publish to NATS JetStream there; unset → they are refused. */
+  abstract readonly natsUrl?: string;
+  /** NATS_STREAM (SCIM_STREAM): the JetStream stream events go into; created with subjects `scim.>` if absent. */
+  abstract readonly natsStream: string;
+
   /** TCP port (PORT, default 3000). */
   abstract readonly port: number;
   /** Listen address (HOST, default 0.0.0.0). */

@@ -191,6 +191,22 @@ export class ValidatedAppConfig extends AppConfig {
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   readonly redisUrl?: string;
 
+  @IsInt({ message: 'must be a whole number of seconds between 1 and 3600' })
+  @Min(1, { message: 'must be a whole number of seconds between 1 and 3600' })
+  @Max(3600, { message: 'must be a whole number of seconds between 1 and 3600' })
+  readonly sseHeartbeatSeconds!: number;
+
+  // A comma-separated list of servers is allowed by the NATS client (failover).
+  @IsOptional()
+  @Matches(/^(nats|tls|wss?):\/\/\S+$/, {
+    message: 'must be a nats://, tls:// or ws(s):// URL (or several, comma-separated)',
+  })
+  readonly natsUrl?: string;
+
+  // JetStream stream names: no whitespace, '.', '*', '>', path separators (NATS docs, "Naming").
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ or -' })
+  readonly natsStream!: string;
+
   @Matches(/^(true|false|[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*)$/, {
     message:
       'must be true, false, or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal',
@@ -273,6 +289,10 @@ const SETTINGS: Readonly<Record<Key, Setting>> = {
   // May carry a password (redis://:password@host).
   redisUrl: { env: 'REDIS_URL', kind: 'string', secret: true },
   trustProxy: { env: 'TRUST_PROXY', kind: 'string' },
+  sseHeartbeatSeconds: { env: 'SSE_HEARTBEAT_SECONDS', kind: 'int' },
+  // May carry credentials (nats://user:password@host).
+  natsUrl: { env: 'NATS_URL', kind: 'string', secret: true },
+  natsStream: { env: 'NATS_STREAM', kind: 'string' },
   oauthIssuer: { env: 'OAUTH_ISSUER', kind: 'string' },
   oauthAudience: { env: 'OAUTH_AUDIENCE', kind: 'string' },
   oauthTokenTtlSeconds: { env: 'OAUTH_TOKEN_TTL_SECONDS', kind: 'int' },
@@ -304,6 +324,8 @@ const BUILT_IN_DEFAULTS: Partial<Record<Key, unknown>> = {
   rateLimitPerSecond: 200,
   rateLimitBurst: 400,
   authFailureLimitPerMinute: 10,
+  sseHeartbeatSeconds: 15,
+  natsStream: 'SCIM_STREAM',
   oauthIssuer: 'scim-stream',
   oauthAudience: 'scim-stream',
   oauthTokenTtlSeconds: 3600,
