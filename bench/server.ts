@@ -36,7 +36,7 @@ export function memoryOf(pid: number): MemorySample {
 export async function startServer(
   dataDir: string,
   token: string,
-  options: { timeoutMs?: number; nodeArgs?: string[] } = {},
+  options: { timeoutMs?: number; nodeArgs?: string[]; env?: Record<string, string> } = {},
 ): Promise<BenchServer> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   // A concurrent `nest build` empties dist/ for a few seconds: wait for it rather than fail.
@@ -56,6 +56,7 @@ export async function startServer(
     NODE_ENV: 'production',
     // The per-credential rate limit (200 req/s by default) would measure itself, not the server.
     RATE_LIMIT_PER_SECOND: '0',
+    ...options.env,
   });
   const started = process.hrtime.bigint();
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {

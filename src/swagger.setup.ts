@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { streamEventOpenApiSchema } from './streaming/stream-event.schema';
 
 export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = 'docs-json';
@@ -31,6 +32,11 @@ export function setupSwagger(app: INestApplication): void {
       .addSecurityRequirements('bearer')
       .build(),
   );
+  // The event every streaming transport carries (GET /events/{id} refers to it; docs/schemas/stream-event.v1.json).
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, StreamEvent: streamEventOpenApiSchema() },
+  };
   SwaggerModule.setup(DOCS_PATH, app, document, {
     jsonDocumentUrl: DOCS_JSON_PATH,
     swaggerOptions: { persistAuthorization: true },

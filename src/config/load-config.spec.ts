@@ -278,4 +278,31 @@ describe('loadConfig: limits and throttling', () => {
     expect(problems).toContain('REDIS_URL must be a redis:// or rediss:// URL');
     expect(problems).not.toContain('s3cret-pw');
   });
+  it('reads the streaming settings, with NATS off and a 15 s heartbeat by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      natsUrl: undefined,
+      natsStream: 'SCIM_STREAM',
+      sseHeartbeatSeconds: 15,
+    });
+    expect(
+      loadConfig({
+        NATS_URL: 'nats://a:4222,nats://b:4222',
+        NATS_STREAM: 'EVENTS',
+        SSE_HEARTBEAT_SECONDS: '2',
+      }),
+    ).toMatchObject({ natsUrl: 'nats://a:4222,nats://b:4222', natsStream: 'EVENTS', sseHeartbeatSeconds: 2 });
+  });
+
+  it('refuses a bad NATS_URL without echoing it, a stream name NATS cannot hold, and a zero heartbeat', () => {
+    const problems = problemsOf({
+      NATS_URL: 'http://u:s3cret-pw@x',
+      NATS_STREAM: 'a.b',
+      SSE_HEARTBEAT_SECONDS: '0',
+    });
+
+    expect(problems).toContain('NATS_URL must be a nats://, tls:// or ws(s):// URL');
+    expect(problems).not.toContain('s3cret-pw');
+    expect(problems).toContain('NATS_STREAM must be 1-64 letters, digits, _ or -');
+    expect(problems).toContain('SSE_HEARTBEAT_SECONDS must be a whole number of seconds between 1 and 3600');
+  });
 });

@@ -110,5 +110,5 @@ export function resourceFixture(docs: ResourceDocument[] = []): ResourceFixture 
     tenantSettings,
     notifier,
   );
-  return { registry, resources, memberships, tenantSettings, presenter, query, writer, notifier };
+  return { registry, resources, memberships, tenantSettings, presenter, query, writer };
 }

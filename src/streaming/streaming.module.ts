@@ -9,6 +9,9 @@ import { STREAM_METRIC_PROVIDERS, StreamMetrics } from './stream.metrics';
 import { SubscriptionSecrets } from './subscription-secrets';
 import { WebhookTransport } from './webhook/webhook.transport';
 import { WebhookUrlPolicy } from './webhook/webhook-url.policy';
+import { NatsModule } from './nats/nats.module';
+import { NatsTransport } from './nats/nats.transport';
+import { SseModule } from './sse/sse.module';
 
 /**
  * The change stream (issue "Streaming"; docs/streaming.md): subscriptions in the admin API, the deliverer of
@@ -17,6 +20,7 @@ import { WebhookUrlPolicy } from './webhook/webhook-url.policy';
  */
 @Module({
   controllers: [SubscriptionsController],
+  imports: [NatsModule, SseModule],
   providers: [
     AdminGuard,
     DeliveryScheduler,
@@ -26,10 +30,10 @@ import { WebhookUrlPolicy } from './webhook/webhook-url.policy';
     SubscriptionSecrets,
     WebhookTransport,
     WebhookUrlPolicy,
-    // Every push transport, keyed by method in PushTransportRegistry: add the NATS transport here.
+    // Every push transport, keyed by method in PushTransportRegistry.
     {
       provide: PUSH_TRANSPORTS,
-      inject: [WebhookTransport],
+      inject: [WebhookTransport, NatsTransport],
       useFactory: (...transports: PushTransport[]) => transports,
     },
     PushTransportRegistry,

@@ -1,0 +1,238 @@
+/**
+ * Streaming benchmark (issue "Streaming"): per transport (SSE, NATS JetStream, webhook) the commit-to-consumer
+ * latency at 200 writes/s and the drain rate of a 100,000-event backlog, and SCIM write throughput with three
+ * active subscriptions vs none. Runs the built server (npm run build) with ADMIN_TOKEN and, when the machine's
+ * NATS answers on 127.0.0.1:4222, NATS_URL. Subscriptions are made through the admin API. Every target is on
+ * loopback; every loop is bounded. Goals: p50 ≤ 5 ms, p99 ≤ 50 ms, drain ≥ 10,000 events/s, ratio ≥ 0.9.
+ */
+import { EventSource } from 'eventsource';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createConnection } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, DeliverPolicy } from '@nats-io/jetstream';
+import { startServer } from './server';
+import { userBody } from './seed';
+
+const TOKEN = 'bench-stream-token-0123456789abcdef';
+const ADMIN = 'bench-stream-admin-0123456789abcdef';
+const TENANT = 'default';
+const NATS_URL = 'nats://127.0.0.1:4222';
+const STREAM = `SCIM_BENCH_${process.pid}`;
+const RATE = 200;
+const LATENCY_SECONDS = 10;
+const BACKLOG = Number(process.env.BENCH_STREAM_BACKLOG ?? 100_000);
+
+type Method = 'sse' | 'nats' | 'webhook';
+interface Consumer {
+  /** seq → receipt time (ms, Date.now()) and commit time of the event. */
+  onEvent?: (seq: number, commitMs: number) => void;
+  close(): Promise<void>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+}
+
+async function natsReachable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port: 4222 });
+    socket.once('connect', () => resolve(socket.end() && true));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function main(): Promise<void> {
+  const withNats = await natsReachable();
+  if (!withNats) console.warn('NATS is not reachable on 127.0.0.1:4222: the NATS parts are SKIPPED');
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
+  const env: Record<string, string> = { ADMIN_TOKEN: ADMIN, SSE_HEARTBEAT_SECONDS: '15' };
+  if (withNats) Object.assign(env, { NATS_URL, NATS_STREAM: STREAM });
+  const server = await startServer(dataDir, TOKEN, { env });
+  const scim = (path: string, body: unknown, method = 'POST') =>
+    fetch(`${server.url}/scim/v2${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify(body),
+    });
+  const admin = async (path: string, body?: unknown, method = 'POST') => {
+    const response = await fetch(`${server.url}/admin/tenants/${TENANT}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status >= 300)
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.status === 204 ? {} : ((await response.json()) as Record<string, unknown>);
+  };
+
+  // Webhook receiver (loopback): records each event's receipt; batches arrive as {"events": […]}.
+  let onWebhook: ((seq: number, commitMs: number) => void) | undefined;
+  const receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events?: unknown[] };
+      for (const e of (body.events ?? [body]) as { seq: number; time: string }[])
+        onWebhook?.(e.seq, Date.parse(e.time));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+
+  /** One subscription and its consumer; createSubscription() is the admin API's POST. */
+  async function subscribe(
+    method: Method,
+    startAt: unknown,
+    onEvent: (seq: number, commitMs: number) => void,
+  ) {
+    const delivery =
+      method === 'webhook'
+        ? { method, url: hookUrl, maxBatchSize: 100 }
+        : method === 'nats'
+          ? { method }
+          : { method };
+    const created = await admin('/subscriptions', { name: `bench-${method}`, delivery, startAt });
+    const id = created.id as string;
+    let consumer: Consumer;
+    if (method === 'sse') {
+      const source = new EventSource(`${server.url}/events/${id}`, {
+        fetch: (input, init) =>
+          fetch(input, {
+            ...init,
+            headers: { ...init?.headers, Authorization: `Bearer ${String(created.token)}` },
+          }),
+      });
+      for (const type of ['user.created', 'user.updated', 'user.deleted'])
+        source.addEventListener(type, (m) => {
+          const e = JSON.parse(m.data) as { seq: number; time: string };
+          onEvent(e.seq, Date.parse(e.time));
+        });
+      consumer = { close: async () => source.close() };
+    } else if (method === 'nats') {
+      const nc = await connect({ servers: NATS_URL });
+      const ordered = await jetstream(nc).consumers.get(STREAM, { deliver_policy: DeliverPolicy.New });
+      const messages = await ordered.consume();
+      void (async () => {
+        for await (const m of messages) {
+          const e = m.json<{ seq: number; time: string }>();
+          onEvent(e.seq, Date.parse(e.time));
+        }
+      })();
+      consumer = { close: async () => void (await nc.close()) };
+    } else {
+      onWebhook = onEvent;
+      consumer = { close: async () => void (onWebhook = undefined) };
+    }
+    return {
+      id,
+      async close() {
+        await consumer.close();
+        await admin(`/subscriptions/${id}`, undefined, 'DELETE');
+      },
+    };
+  }
+
+  let n = 0;
+  const createUser = () => scim('/Users', userBody(`bench-stream-${n++}`));
+  const methods: Method[] = withNats ? ['sse', 'nats', 'webhook'] : ['sse', 'webhook'];
+  const results: Record<string, unknown> = {};
+
+  for (const method of methods) {
+    // 1. Latency at RATE writes/s: commit time (event.time) to receipt, both on this machine's clock.
+    const latencies: number[] = [];
+    const sub = await subscribe(method, 'now', (_seq, commitMs) => latencies.push(Date.now() - commitMs));
+    const total = RATE * LATENCY_SECONDS;
+    const started = Date.now();
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / RATE;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+      writes.push(createUser());
+    }
+    await Promise.all(writes);
+    for (let waited = 0; latencies.length < total && waited < 30_000; waited += 100)
+      await new Promise((r) => setTimeout(r, 100));
+    await sub.close();
+    latencies.sort((a, b) => a - b);
+    results[`latency ${method}`] = {
+      events: latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+    };
+    console.log(method, 'latency', results[`latency ${method}`]);
+  }
+
+  // 2. Backlog: BACKLOG journal entries written through Bulk, then each transport drains them from the start.
+  const bulkSize = 1000;
+  for (let written = 0; written < BACKLOG; written += bulkSize) {
+    const Operations = Array.from({ length: Math.min(bulkSize, BACKLOG - written) }, (_, i) => ({
+      method: 'POST',
+      path: '/Users',
+      bulkId: `b${i}`,
+      data: userBody(`bench-backlog-${written + i}`),
+    }));
+    await scim('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations });
+  }
+  for (const method of methods) {
+    let received = 0;
+    const started = Date.now();
+    const sub = await subscribe(method, 'earliest', () => received++);
+    for (let waited = 0; received < BACKLOG && waited < 120_000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    const seconds = (Date.now() - started) / 1000;
+    await sub.close();
+    results[`drain ${method}`] = {
+      events: received,
+      seconds,
+      eventsPerSecond: Math.round(received / seconds),
+    };
+    console.log(method, 'drain', results[`drain ${method}`]);
+  }
+
+  // 3. SCIM write throughput, three subscriptions vs none, alternating rounds.
+  async function throughput(seconds: number): Promise<number> {
+    const deadline = Date.now() + seconds * 1000;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (Date.now() < deadline) {
+          await createUser();
+          done++;
+        }
+      }),
+    );
+    return done / seconds;
+  }
+  const ratios: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const none = await throughput(5);
+    const subs = await Promise.all(methods.map((m) => subscribe(m, 'now', () => undefined)));
+    const three = await throughput(5);
+    await Promise.all(subs.map((s) => s.close()));
+    ratios.push(three / none);
+    console.log(
+      `round ${round + 1}: ${none.toFixed(0)} writes/s without, ${three.toFixed(0)} with subscriptions`,
+    );
+  }
+  results.throughputRatio = { rounds: ratios, min: Math.min(...ratios), max: Math.max(...ratios) };
+  console.log(JSON.stringify(results, null, 2));
+
+  await server.stop();
+  receiver.close();
+  if (withNats) {
+    const nc = await connect({ servers: NATS_URL });
+    await (await jetstreamManager(nc)).streams.delete(STREAM).catch(() => undefined);
+    await nc.close();
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,164 @@
+import { AckPolicy, jetstreamManager } from '@nats-io/jetstream';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { createConnection } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../config/load-config';
+import type { JournalEntry } from '../../store/ports';
+import { toStreamEvent } from '../stream-event';
+import type { SubscriptionRecord } from '../subscription';
+import { NatsTransport } from './nats.transport';
+
+/** The machine's JetStream-enabled NATS (issue "Streaming"); the suite says SKIPPED when it is not there. */
+const NATS_URL = 'nats://127.0.0.1:4222';
+
+function reachable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port: 4222 });
+    socket.once('connect', () => resolve(socket.end() && true));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function subscription(delivery: SubscriptionRecord['delivery'] = { method: 'nats' }): SubscriptionRecord {
+  return {
+    id: 'sub-1',
+    tenantId: 'contoso',
+    name: 'nats',
+    delivery,
+    state: 'active',
+    position: 0,
+    maxRetryHours: 72,
+    secrets: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    attempts: 0,
+    deadLettered: 0,
+    rev: 1,
+  };
+}
+
+function event(seq: number, resourceType = 'User') {
+  const entry: JournalEntry = {
+    tenantId: 'contoso',
+    seq,
+    time: new Date().toISOString(),
+    actor: { credentialId: 'c1', label: 'Entra' },
+    operation: seq === 1 ? 'create' : 'replace',
+    resourceType,
+    resourceId: `u${seq}`,
+    changedAttributes: ['active'],
+  };
+  return toStreamEvent(entry);
+}
+
+const signal = new AbortController().signal;
+
+describe(NatsTransport.name, () => {
+  it('is not configured without NATS_URL and then asks for a retry', async () => {
+    const sut = new NatsTransport(loadConfig({}, { natsUrl: undefined }));
+    expect(sut.isConfigured()).toBe(false);
+    expect(await sut.deliver(subscription(), [event(1)], signal)).toEqual({
+      kind: 'retry',
+      detail: 'NATS_URL is not set',
+    });
+  });
+
+  it('classifies an unreachable server as retry', async () => {
+    // A port nobody listens on (the discard port on loopback).
+    const sut = new NatsTransport(loadConfig({}, { natsUrl: 'nats://127.0.0.1:9' }), 1000);
+    const outcome = await sut.deliver(subscription(), [event(1)], signal);
+    expect(outcome.kind).toBe('retry');
+    await sut.onApplicationShutdown();
+  });
+});
+
+let natsUp = false;
+beforeAll(async () => {
+  natsUp = await reachable();
+  if (!natsUp)
+    console.warn(`NATS is not reachable at ${NATS_URL}: the JetStream suite of NatsTransport is SKIPPED`);
+});
+
+describe(`${NatsTransport.name} on the real JetStream (SKIPPED when ${NATS_URL} is unreachable)`, () => {
+  const stream = `SCIM_TEST_${randomUUID().replace(/-/g, '')}`;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let sut: NatsTransport;
+
+  beforeAll(async () => {
+    if (!(await reachable())) return;
+    nc = await connect({ servers: NATS_URL });
+    jsm = await jetstreamManager(nc);
+    // A stream of this run's own name, created by the transport (NATS refuses two streams on overlapping
+    // subjects: no other stream may hold scim.> on this server while the suite runs).
+    sut = new NatsTransport(loadConfig({}, { natsUrl: NATS_URL, natsStream: stream }));
+  });
+
+  afterAll(async () => {
+    if (!nc) return;
+    await sut.onApplicationShutdown();
+    await jsm.streams.delete(stream).catch(() => undefined);
+    await nc.close();
+  });
+
+  /** Every message of the stream, in stream order, through a durable pull consumer. */
+  async function consumeAll(expected: number) {
+    const name = `c${randomUUID().replace(/-/g, '')}`;
+    await jsm.consumers.add(stream, { durable_name: name, ack_policy: AckPolicy.Explicit });
+    const consumer = await (await import('@nats-io/jetstream')).jetstream(nc).consumers.get(stream, name);
+    const received: { subject: string; msgId?: string; body: Record<string, unknown> }[] = [];
+    const batch = await consumer.fetch({ max_messages: expected + 5, expires: 1500 });
+    for await (const message of batch) {
+      received.push({
+        subject: message.subject,
+        msgId: message.headers?.get('Nats-Msg-Id'),
+        body: message.json(),
+      });
+      message.ack();
+    }
+    return received;
+  }
+
+  it('creates the stream, publishes in order to scim.<tenant>.<type>.<event>, and dedupes a retried event', async () => {
+    if (!natsUp) return console.warn('SKIPPED: NATS not reachable');
+    // A subscription subject of its own (still under scim.>).
+    const own = subscription({ method: 'nats', subject: `scim.${stream}` });
+    const events = [event(1), event(2), event(3, 'Group')];
+    const first = await sut.deliver(subscription(), events.slice(0, 2), signal);
+    expect(first).toEqual({ kind: 'acknowledged' });
+    // The retry of event 2 (same id) and the next event: event 2 is stored once.
+    expect(await sut.deliver(subscription(), events.slice(1), signal)).toEqual({ kind: 'acknowledged' });
+    expect(await sut.deliver(own, [event(4)], signal)).toEqual({ kind: 'acknowledged' });
+
+    const received = await consumeAll(4);
+    expect(received.map((m) => [m.subject, m.msgId, m.body.seq])).toEqual([
+      ['scim.contoso.User.user.created', 'contoso:1', 1],
+      ['scim.contoso.User.user.updated', 'contoso:2', 2],
+      ['scim.contoso.Group.group.updated', 'contoso:3', 3],
+      [`scim.${stream}`, 'contoso:4', 4],
+    ]);
+    expect(received[0].body).toEqual(JSON.parse(JSON.stringify(events[0])));
+  });
+
+  it('rejects a subscription subject outside the stream', async () => {
+    if (!natsUp) return console.warn('SKIPPED: NATS not reachable');
+    const outcome = await sut.deliver(
+      subscription({ method: 'nats', subject: 'elsewhere.x' }),
+      [event(5)],
+      signal,
+    );
+    expect(outcome).toEqual({ kind: 'reject', detail: expect.stringContaining('is not in stream') });
+  });
+
+  it('rejects an invalid subject', async () => {
+    if (!natsUp) return console.warn('SKIPPED: NATS not reachable');
+    const outcome = await sut.deliver(
+      subscription({ method: 'nats', subject: 'scim.*' }),
+      [event(5)],
+      signal,
+    );
+    expect(outcome).toEqual({ kind: 'reject', detail: 'Invalid NATS subject scim.*' });
+  });
+});

@@ -1,0 +1,165 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { jetstream, JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { InvalidArgumentError, InvalidSubjectError } from '@nats-io/nats-core';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { AppConfig } from '../../config/app-config';
+import { DeliveryOutcome, PushTransport } from '../delivery/push-transport';
+import type { StreamEvent } from '../stream-event';
+import type { SubscriptionRecord } from '../subscription';
+import { defaultSubject, isPublishableSubject, subjectMatches } from './nats-subject';
+
+/** Subjects of the stream when the server creates it. */
+export const DEFAULT_STREAM_SUBJECTS = ['scim.>'];
+/** How long one publish waits for its PubAck before the attempt counts as a timeout (retry). */
+export const NATS_PUBLISH_TIMEOUT_MS = 5000;
+
+interface Connected {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  /** The subjects of the stream (as found or created), to refuse a subscription subject it would never store. */
+  streamSubjects: string[];
+}
+
+/**
+ * Publishes events to NATS JetStream (NATS_URL): one connection per process, opened at the first delivery and
+ * reconnecting by itself; the stream NATS_STREAM is created with subjects `scim.>` if absent. Each event goes
+ * to `scim.<tenant>.<resourceType>.<type>` (or the subscription's subject) with Nats-Msg-Id = the event id,
+ * so a retried publish inside the stream's duplicate window is stored once. The PubAck is the acknowledgement.
+ * NATS being down never fails readiness: deliveries just retry.
+ */
+@Injectable()
+export class NatsTransport extends PushTransport implements OnApplicationShutdown {
+  readonly method = 'nats' as const;
+  private readonly logger = new Logger(NatsTransport.name);
+  private connecting: Promise<Connected> | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly publishTimeoutMs: number = NATS_PUBLISH_TIMEOUT_MS,
+  ) {
+    super();
+  }
+
+  /** Whether NATS_URL is set: the admin API refuses `nats` subscriptions otherwise. */
+  isConfigured(): boolean {
+    return this.config.natsUrl !== undefined;
+  }
+
+  async deliver(
+    subscription: SubscriptionRecord,
+    events: readonly StreamEvent[],
+    signal: AbortSignal,
+  ): Promise<DeliveryOutcome> {
+    if (!this.isConfigured()) return { kind: 'retry', detail: 'NATS_URL is not set' };
+    let connected: Connected;
+    try {
+      connected = await this.connection();
+    } catch (error) {
+      return { kind: 'retry', detail: `NATS connection failed: ${describe(error)}` };
+    }
+    const fixedSubject = subscription.delivery.method === 'nats' ? subscription.delivery.subject : undefined;
+    for (const event of events) {
+      if (signal.aborted) return { kind: 'retry', detail: 'aborted at shutdown' };
+      const subject = fixedSubject ?? defaultSubject(event);
+      if (!isPublishableSubject(subject))
+        return { kind: 'reject', detail: `Invalid NATS subject ${subject}` };
+      if (!connected.streamSubjects.some((filter) => subjectMatches(filter, subject))) {
+        return {
+          kind: 'reject',
+          detail: `Subject ${subject} is not in stream ${this.config.natsStream} (${connected.streamSubjects.join(', ')})`,
+        };
+      }
+      const outcome = await this.publish(connected.js, subject, event);
+      if (outcome) return outcome;
+    }
+    return { kind: 'acknowledged' };
+  }
+
+  /** Undefined when acknowledged; else the classified failure. */
+  private async publish(
+    js: JetStreamClient,
+    subject: string,
+    event: StreamEvent,
+  ): Promise<DeliveryOutcome | undefined> {
+    try {
+      await js.publish(subject, JSON.stringify(event), { msgID: event.id, timeout: this.publishTimeoutMs });
+      return undefined;
+    } catch (error) {
+      // The server answered and refused this message (e.g. too large): sending it again cannot help.
+      if (
+        error instanceof JetStreamApiError ||
+        error instanceof InvalidSubjectError ||
+        error instanceof InvalidArgumentError
+      ) {
+        return { kind: 'reject', detail: `NATS refused ${event.id}: ${describe(error)}` };
+      }
+      // Timeouts, no responders (JetStream or the stream briefly unavailable), connection errors.
+      this.connectionMayBeStale(error);
+      return { kind: 'retry', detail: `NATS publish of ${event.id} failed: ${describe(error)}` };
+    }
+  }
+
+  private connection(): Promise<Connected> {
+    this.connecting ??= this.open().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  private async open(): Promise<Connected> {
+    const nc = await connect({
+      servers: (this.config.natsUrl ?? '').split(',').map((server) => server.trim()),
+      name: 'scim-stream',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+      timeout: this.publishTimeoutMs,
+    });
+    try {
+      const streamSubjects = await this.ensureStream(nc);
+      void nc.closed().then(() => {
+        if (this.connecting) this.connecting = undefined;
+      });
+      return { nc, js: jetstream(nc), streamSubjects };
+    } catch (error) {
+      await nc.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async ensureStream(nc: NatsConnection): Promise<string[]> {
+    const jsm = await jetstreamManager(nc);
+    const name = this.config.natsStream;
+    try {
+      const info = await jsm.streams.info(name);
+      return info.config.subjects ?? [];
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound))
+        throw error;
+      const created = await jsm.streams.add({ name, subjects: DEFAULT_STREAM_SUBJECTS });
+      this.logger.log(`Created JetStream stream ${name} (${DEFAULT_STREAM_SUBJECTS.join(', ')})`);
+      return created.config.subjects ?? DEFAULT_STREAM_SUBJECTS;
+    }
+  }
+
+  /** After a failure that may come from a deleted stream, check the stream again on the next attempt. */
+  private connectionMayBeStale(error: unknown): void {
+    if (describe(error).includes('no responders')) {
+      const current = this.connecting;
+      this.connecting = undefined;
+      void current?.then((c) => c.nc.close()).catch(() => undefined);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const current = this.connecting;
+    this.connecting = undefined;
+    if (current) await current.then((c) => c.nc.drain()).catch(() => undefined);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { SseController } from './sse.controller';
+import { SseService } from './sse.service';
+
+/**
+ * The SSE transport. Needs SubscriptionRepository, JournalRepository and JournalNotifier from the store /
+ * streaming wiring (global providers).
+ */
+@Module({
+  controllers: [SseController],
+  providers: [SseService],
+  exports: [SseService],
+})
+export class SseModule {}
