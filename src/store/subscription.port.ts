@@ -2,7 +2,7 @@
  * Subscriptions of the change stream and their delivery bookkeeping (issue "Streaming"). One port for the
  * aggregate, like the others in ports.ts; both adapters implement it and pass test/contract.
  */
-import type { SubscriptionRecord } from '../streaming/subscription';
+import type { SubscriptionRecord } from './subscription.record';
 
 /** One delivery attempt, for `GET …/subscriptions/{id}/deliveries` (most recent first, bounded). */
 export interface DeliveryAttemptRecord {

@@ -1,5 +1,5 @@
 import { ScimError } from '../../scim/errors';
-import type { SubscriptionRecord } from '../../streaming/subscription';
+import type { SubscriptionRecord } from '../subscription.record';
 import { compareIds } from '../store-query.util';
 import { DeadLetterRecord, DeliveryAttemptRecord, SubscriptionRepository } from '../subscription.port';
 import { EmbeddedStore, toJsonValue } from './embedded.store';

@@ -1,6 +1,6 @@
 import { Collection, Connection } from 'mongoose';
 import { ScimError } from '../../scim/errors';
-import type { SubscriptionRecord } from '../../streaming/subscription';
+import type { SubscriptionRecord } from '../subscription.record';
 import { DeadLetterRecord, DeliveryAttemptRecord, SubscriptionRepository } from '../subscription.port';
 import { COLLECTIONS } from './mongo.schemas';
 import { fromStored, isDuplicateKeyError, toStored } from './mongo.mapping';

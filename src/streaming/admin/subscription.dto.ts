@@ -1,5 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -20,7 +19,7 @@ export const DEFAULT_MAX_RETRY_HOURS = 72;
 /** Longest grace period of a rotated secret: 7 days (like token rotation). */
 export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 
-const DELIVERY_SCHEMA: { oneOf: SchemaObject[] } = {
+const DELIVERY_SCHEMA: Pick<ApiPropertyOptions, 'oneOf'> = {
   oneOf: [
     {
       type: 'object',

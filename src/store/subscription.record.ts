@@ -1,0 +1,53 @@
+/**
+ * A subscription: one consumer's position in one tenant's change stream, and how events reach it
+ * (issue "Streaming"). Stored through SubscriptionRepository (src/store/subscription.port.ts); a store type,
+ * so that the adapters need nothing from src/streaming.
+ */
+
+export type DeliveryMethod = 'webhook' | 'sse' | 'nats';
+
+export type SubscriptionDelivery =
+  | { method: 'webhook'; url: string; maxBatchSize?: number; timeoutMs?: number }
+  | { method: 'sse' }
+  | { method: 'nats'; subject?: string };
+
+/** `paused` by an admin or by a 410 from the consumer; `expired` when its position fell behind retention. */
+export type SubscriptionState = 'active' | 'paused' | 'expired';
+
+export interface SubscriptionRecord {
+  id: string;
+  tenantId: string;
+  name: string;
+  delivery: SubscriptionDelivery;
+  /**
+   * Only these event types (names from src/streaming/stream-event.ts, kept as given) are delivered, all when
+   * absent; others advance the position silently.
+   */
+  eventTypes?: string[];
+  /** Only events of these resource types (User, Group) are delivered (all when absent). */
+  resourceTypes?: string[];
+  state: SubscriptionState;
+  /** Why it is paused or expired (shown in the status). */
+  stateReason?: string;
+  /** The last acknowledged seq: delivery resumes after it. Persisted only after the consumer acknowledged. */
+  position: number;
+  maxRetryHours: number;
+  /**
+   * webhook: Standard Webhooks secrets (`whsec_…`), newest first, kept encrypted at rest; an older one keeps
+   * signing until `expiresAt` (rotation grace). sse: SHA-256 hashes of consumer tokens (never the token).
+   */
+  secrets: { id: string; value: string; createdAt: string; expiresAt?: string }[];
+  createdAt: string;
+  updatedAt: string;
+  /** Delivery bookkeeping, for the status. */
+  lastDeliveredAt?: string;
+  lastError?: { at: string; status?: number; detail: string };
+  nextAttemptAt?: string;
+  /** Consecutive failed attempts of the event at `position + 1` (resets on success). */
+  attempts: number;
+  /** When the first failed attempt of the current event happened (for maxRetryHours). */
+  failingSince?: string;
+  deadLettered: number;
+  /** Revision for compare-and-swap updates. */
+  rev: number;
+}
