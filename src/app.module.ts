@@ -21,6 +21,7 @@ import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { JournalModule } from './journal/journal.module';
 import { ScimEnvelopeInterceptor } from './http/scim-envelope.interceptor';
+import { HttpErrorsModule } from './http/error-renderers';
 import { ScimExceptionFilter } from './http/scim-exception.filter';
 import { MetricsModule } from './metrics/metrics.module';
 import { StoreModule } from './store/store.module';
@@ -49,6 +50,7 @@ export interface AppModuleOptions {
     DiscoveryModule,
     GroupsModule,
     HealthModule,
+    HttpErrorsModule,
     JournalModule,
     MetricsModule,
     ResourcesModule,

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
-import { Tenant } from '../http/tenant.decorator';
+import { Tenant } from '../auth/tenant.decorator';
 import { SCIM_BASE_PATH, ScimContextFactory } from '../resources/scim-context.factory';
 import { BULK_REQUEST_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from '../scim/schema/schema-urns';
 import { BulkService } from './bulk.service';

@@ -28,7 +28,7 @@ import type { Principal } from '../auth/principal';
 import { ListResult } from '../http/list-result';
 import { entityTag } from '../http/scim-envelope.interceptor';
 import { ScimResponse } from '../http/scim-response';
-import { Tenant } from '../http/tenant.decorator';
+import { Tenant } from '../auth/tenant.decorator';
 import { matchesIfNoneMatch } from './preconditions';
 import { AttributesQueryDto, ListQueryDto, scimQueryValidation } from './query.dto';
 import { ResourceQueryService } from './resource-query.service';

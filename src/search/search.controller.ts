@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
 import { ListResult } from '../http/list-result';
-import { Tenant } from '../http/tenant.decorator';
+import { Tenant } from '../auth/tenant.decorator';
 import { ResourceQueryService } from '../resources/resource-query.service';
 import { SCIM_BASE_PATH, ScimContextFactory } from '../resources/scim-context.factory';
 import { SEARCH_REQUEST_SCHEMA } from '../scim/schema/schema-urns';

@@ -12,7 +12,7 @@ import {
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { IS_PUBLIC_KEY } from '../http/public.decorator';
-import { principalOf } from '../http/tenant.decorator';
+import { principalOf } from '../auth/tenant.decorator';
 import { ScimError } from '../scim/errors';
 import { RATE_LIMITED_TOTAL, RateLimitReason } from './rate-limit.metrics';
 import { TenantRateLimits } from './tenant-rate-limits';

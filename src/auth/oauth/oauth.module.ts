@@ -9,6 +9,7 @@ import { loadOAuthClients, OAuthClient } from './oauth-clients.config';
 import { loadSigningKey, SigningKey } from './signing-key';
 import { TokenController } from './token.controller';
 import { TokenEndpointService } from './token-endpoint.service';
+import { OAuthErrorRenderer } from './oauth-error.renderer';
 
 const logger = new Logger('OAuth');
 
@@ -48,6 +49,7 @@ const logger = new Logger('OAuth');
         loadSigningKey(config, secrets, (message) => logger.log(message)),
     },
     AccessTokenService,
+    OAuthErrorRenderer,
     AuthenticationSchemes,
     JwtCredentialVerifier,
     TokenEndpointService,

@@ -3,7 +3,7 @@ import type { Principal } from '../../../src/auth/principal';
 import { ListResult } from '../../../src/http/list-result';
 import { Public } from '../../../src/http/public.decorator';
 import { ScimResponse } from '../../../src/http/scim-response';
-import { Tenant } from '../../../src/http/tenant.decorator';
+import { Tenant } from '../../../src/auth/tenant.decorator';
 import { ScimError } from '../../../src/scim/errors';
 
 export const PROBE_BASE = '/scim/v2/__probe';

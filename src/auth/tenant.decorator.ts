@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
+import type { Principal } from './principal';
 
 /** Reads the principal the auth guard attached to the request (passport's `request.user`). */
 export function principalOf(request: unknown): Principal | undefined {
