@@ -7,6 +7,8 @@ import {
   OAuthClientRecord,
   OAuthClientSecretRecord,
   TenantRecord,
+  OAuthClientRepository,
+  StaticTokenRepository,
   TenantRepository,
   TenantSettings,
   TokenRecord,
@@ -51,6 +53,8 @@ export class TenantAdminService {
 
   constructor(
     private readonly tenants: TenantRepository,
+    private readonly tokens: StaticTokenRepository,
+    private readonly clients: OAuthClientRepository,
     private readonly settings: TenantSettingsService,
     private readonly oauthClients: OAuthClientRegistry,
     private readonly journal: AdminJournal,
@@ -112,7 +116,7 @@ export class TenantAdminService {
   async listTokens(tenantId: string): Promise<TokenView[]> {
     await this.tenant(tenantId);
     const now = Date.now();
-    return (await this.tenants.listTokens(tenantId)).map((t) => tokenView(t, now));
+    return (await this.tokens.listTokens(tenantId)).map((t) => tokenView(t, now));
   }
 
   async getToken(tenantId: string, tokenId: string): Promise<TokenView> {
@@ -122,7 +126,7 @@ export class TenantAdminService {
   /** Revocation is kept as a record (audit), and is idempotent. */
   async revokeToken(tenantId: string, tokenId: string): Promise<void> {
     await this.token(tenantId, tokenId);
-    await this.tenants.revokeToken(tenantId, tokenId);
+    await this.tokens.revokeToken(tenantId, tokenId);
     await this.journal.record(tenantId, 'token.revoked', 'Token', tokenId);
     this.logger.log(`Revoked token "${tokenId}" of tenant "${tenantId}"`);
   }
@@ -147,11 +151,11 @@ export class TenantAdminService {
     const issued = await this.issue(tenantId, old.label, expiresAt);
     const grace = dto.graceSeconds ?? 0;
     if (grace === 0) {
-      await this.tenants.revokeToken(tenantId, tokenId);
+      await this.tokens.revokeToken(tenantId, tokenId);
     } else {
       const until = new Date(now + grace * 1000).toISOString();
       const earlier = old.expiresAt !== undefined && Date.parse(old.expiresAt) < Date.parse(until);
-      if (!earlier) await this.tenants.expireToken(tenantId, tokenId, until);
+      if (!earlier) await this.tokens.expireToken(tenantId, tokenId, until);
     }
     await this.journal.record(tenantId, 'token.rotated', 'Token', tokenId);
     this.logger.log(`Rotated token "${tokenId}" of tenant "${tenantId}" to "${issued.id}"`);
@@ -179,7 +183,7 @@ export class TenantAdminService {
       revoked: false,
       secrets: [record],
     };
-    await this.tenants.insertOAuthClient(client);
+    await this.clients.insertOAuthClient(client);
     await this.journal.record(tenantId, 'oauth-client.created', 'OAuthClient', client.clientId);
     this.logger.log(`Created OAuth client "${client.clientId}" of tenant "${tenantId}"`);
     return { ...clientView(client, Date.now()), clientSecret: secret };
@@ -188,7 +192,7 @@ export class TenantAdminService {
   async listClients(tenantId: string): Promise<OAuthClientView[]> {
     await this.tenant(tenantId);
     const now = Date.now();
-    return (await this.tenants.listOAuthClients(tenantId)).map((c) => clientView(c, now));
+    return (await this.clients.listOAuthClients(tenantId)).map((c) => clientView(c, now));
   }
 
   async getClient(tenantId: string, clientId: string): Promise<OAuthClientView> {
@@ -214,7 +218,7 @@ export class TenantAdminService {
       );
     }
     const { secret, record } = newSecret(futureDate(dto.expiresAt, 'expiresAt'));
-    if (!(await this.tenants.addOAuthClientSecret(tenantId, clientId, record)))
+    if (!(await this.clients.addOAuthClientSecret(tenantId, clientId, record)))
       throw clientNotFound(clientId);
     await this.journal.record(tenantId, 'oauth-client.secret-added', 'OAuthClient', clientId, ['secrets']);
     this.logger.log(`Added secret "${record.id}" to OAuth client "${clientId}" of tenant "${tenantId}"`);
@@ -223,7 +227,7 @@ export class TenantAdminService {
 
   async removeClientSecret(tenantId: string, clientId: string, secretId: string): Promise<void> {
     await this.client(tenantId, clientId);
-    if (!(await this.tenants.removeOAuthClientSecret(tenantId, clientId, secretId))) {
+    if (!(await this.clients.removeOAuthClientSecret(tenantId, clientId, secretId))) {
       throw ScimError.notFound(
         `Secret ${JSON.stringify(secretId)} of OAuth client ${JSON.stringify(clientId)} not found`,
       );
@@ -234,7 +238,7 @@ export class TenantAdminService {
 
   async revokeClient(tenantId: string, clientId: string): Promise<void> {
     await this.client(tenantId, clientId);
-    await this.tenants.revokeOAuthClient(tenantId, clientId);
+    await this.clients.revokeOAuthClient(tenantId, clientId);
     await this.journal.record(tenantId, 'oauth-client.revoked', 'OAuthClient', clientId);
     this.logger.log(`Revoked OAuth client "${clientId}" of tenant "${tenantId}"`);
   }
@@ -252,7 +256,7 @@ export class TenantAdminService {
       revoked: false,
     };
     if (expiresAt !== undefined) record.expiresAt = expiresAt;
-    await this.tenants.insertToken(record);
+    await this.tokens.insertToken(record);
     await this.journal.record(tenantId, 'token.created', 'Token', record.id);
     this.logger.log(`Issued token "${record.id}" (${JSON.stringify(label)}) for tenant "${tenantId}"`);
     return { ...tokenView(record, Date.now()), token };
@@ -270,14 +274,14 @@ export class TenantAdminService {
 
   private async token(tenantId: string, tokenId: string): Promise<TokenRecord> {
     await this.tenant(tenantId);
-    const token = (await this.tenants.listTokens(tenantId)).find((t) => t.id === tokenId);
+    const token = (await this.tokens.listTokens(tenantId)).find((t) => t.id === tokenId);
     if (!token) throw ScimError.notFound(`Token ${JSON.stringify(tokenId)} not found`);
     return token;
   }
 
   private async client(tenantId: string, clientId: string): Promise<OAuthClientRecord> {
     await this.tenant(tenantId);
-    const client = await this.tenants.findOAuthClient(clientId);
+    const client = await this.clients.findOAuthClient(clientId);
     // Another tenant's client is answered exactly like an unknown one.
     if (!client || client.tenantId !== tenantId) throw clientNotFound(clientId);
     return client;

@@ -1,10 +1,9 @@
-import { TenantRecord, TenantRepository, TokenRecord } from '../store/ports';
+import { StaticTokenRepository, TokenRecord } from '../store/ports';
 import { StaticTokenVerifier } from './static-token.verifier';
 import { hashToken } from './token-hash';
 import { InactiveCredentialError } from './credential-verifier';
 
 const TOKEN = 'the-secret-token-0123456789';
-const TENANT: TenantRecord = { id: 't1', name: 'T1', disabled: false, createdAt: '2026-01-01T00:00:00.000Z' };
 const RECORD: TokenRecord = {
   id: 'tok-1',
   tenantId: 't1',
@@ -14,11 +13,11 @@ const RECORD: TokenRecord = {
   revoked: false,
 };
 
-function repository(token: TokenRecord | null, tenant: TenantRecord | null = TENANT): TenantRepository {
+// The verifier is given the token port only: the tenant check is CredentialResolver's (one tenant read per request).
+function repository(token: TokenRecord | null): StaticTokenRepository {
   return {
     findTokenByHash: jest.fn(async (hash: string) => (token && token.hash === hash ? token : null)),
-    findTenant: jest.fn(async (id: string) => (tenant && tenant.id === id ? tenant : null)),
-  } as unknown as TenantRepository;
+  } as unknown as StaticTokenRepository;
 }
 
 describe(StaticTokenVerifier.name, () => {
@@ -64,12 +63,5 @@ describe(StaticTokenVerifier.name, () => {
     const sut = new StaticTokenVerifier(repository({ ...RECORD, expiresAt: '2026-06-01T00:00:00.000Z' }));
 
     await expect(sut.verify(TOKEN, new Date('2026-05-31T23:59:59.000Z'))).resolves.not.toBeNull();
-  });
-
-  it('leaves the tenant check to CredentialResolver (one tenant read per request)', async () => {
-    const repo = repository(RECORD, { ...TENANT, disabled: true });
-
-    await expect(new StaticTokenVerifier(repo).verify(TOKEN)).resolves.toMatchObject({ tenantId: 't1' });
-    expect(repo.findTenant).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TenantRepository } from '../store/ports';
+import { StaticTokenRepository } from '../store/ports';
 import { CredentialVerifier, InactiveCredentialError } from './credential-verifier';
 import type { Principal } from './principal';
 import { hashesEqual, hashToken } from './token-hash';
@@ -7,13 +7,13 @@ import { hashesEqual, hashToken } from './token-hash';
 /** Opaque bearer tokens whose SHA-256 is stored per tenant (SCIM_TOKEN, generated, later admin-issued). */
 @Injectable()
 export class StaticTokenVerifier extends CredentialVerifier {
-  constructor(private readonly tenants: TenantRepository) {
+  constructor(private readonly tokens: StaticTokenRepository) {
     super();
   }
 
   async verify(token: string, now: Date = new Date()): Promise<Principal | null> {
     const hash = hashToken(token);
-    const record = await this.tenants.findTokenByHash(hash);
+    const record = await this.tokens.findTokenByHash(hash);
     // The lookup is by hash already; the constant-time comparison keeps a store that matched loosely (or a
     // future prefix index) from turning into a timing oracle.
     if (!record || !hashesEqual(record.hash, hash)) return null;

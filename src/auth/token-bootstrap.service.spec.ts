@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { TenantRecord, TenantRepository, TokenRecord } from '../store/ports';
+import { StaticTokenRepository, TenantRecord, TenantRepository, TokenRecord } from '../store/ports';
 import { hashToken } from './token-hash';
 import { DEFAULT_TENANT_ID, TokenBootstrapService } from './token-bootstrap.service';
 
-class InMemoryTenants extends TenantRepository {
+/** Tenants and their static tokens in memory: the two ports the bootstrap uses, in one fake. */
+class InMemoryTenants implements TenantRepository, StaticTokenRepository {
   readonly tenants = new Map<string, TenantRecord>();
   readonly tokens: TokenRecord[] = [];
 
@@ -34,12 +35,6 @@ class InMemoryTenants extends TenantRepository {
   // Not used by the bootstrap.
   insertTenant = notUsed;
   expireToken = notUsed;
-  insertOAuthClient = notUsed;
-  findOAuthClient = notUsed;
-  listOAuthClients = notUsed;
-  addOAuthClientSecret = notUsed;
-  removeOAuthClientSecret = notUsed;
-  revokeOAuthClient = notUsed;
 }
 
 async function notUsed(): Promise<never> {
@@ -64,7 +59,7 @@ describe(TokenBootstrapService.name, () => {
   it('creates the default tenant', async () => {
     const tenants = new InMemoryTenants();
 
-    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap();
 
     expect(tenants.tenants.get(DEFAULT_TENANT_ID)).toMatchObject({ id: 'default', disabled: false });
   });
@@ -72,7 +67,7 @@ describe(TokenBootstrapService.name, () => {
   it('stores only the hash of SCIM_TOKEN', async () => {
     const tenants = new InMemoryTenants();
 
-    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap();
 
     expect(tenants.tokens).toEqual([
       expect.objectContaining({
@@ -88,17 +83,21 @@ describe(TokenBootstrapService.name, () => {
   it('does not register the same SCIM_TOKEN twice', async () => {
     const tenants = new InMemoryTenants();
 
-    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
-    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap();
 
     expect(tenants.tokens).toHaveLength(1);
   });
 
   it('revokes the previous SCIM_TOKEN when it changes', async () => {
     const tenants = new InMemoryTenants();
-    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap();
 
-    await new TokenBootstrapService(config('new-env-token-0123456789'), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(
+      config('new-env-token-0123456789'),
+      tenants,
+      tenants,
+    ).onApplicationBootstrap();
 
     expect(tenants.tokens.map((t) => [t.hash, t.revoked])).toEqual([
       [hashToken(ENV_TOKEN), true],
@@ -108,10 +107,10 @@ describe(TokenBootstrapService.name, () => {
 
   it('does not bring a revoked SCIM_TOKEN back', async () => {
     const tenants = new InMemoryTenants();
-    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap();
     tenants.tokens[0].revoked = true;
 
-    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap();
 
     expect(tenants.tokens).toEqual([expect.objectContaining({ revoked: true })]);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('SCIM_TOKEN has been revoked'));
@@ -129,14 +128,14 @@ describe(TokenBootstrapService.name, () => {
     });
 
     await expect(
-      new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap(),
+      new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap(),
     ).rejects.toThrow(/tenant "acme"/);
   });
 
   it('generates a token when none is configured or active, and prints it once', async () => {
     const tenants = new InMemoryTenants();
 
-    await new TokenBootstrapService(config(), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(), tenants, tenants).onApplicationBootstrap();
 
     expect(tenants.tokens).toEqual([expect.objectContaining({ label: 'generated', revoked: false })]);
     expect(warn).toHaveBeenCalledTimes(1);
@@ -149,9 +148,9 @@ describe(TokenBootstrapService.name, () => {
 
   it('does not generate another token while one is active', async () => {
     const tenants = new InMemoryTenants();
-    await new TokenBootstrapService(config(), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(), tenants, tenants).onApplicationBootstrap();
 
-    await new TokenBootstrapService(config(), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(), tenants, tenants).onApplicationBootstrap();
 
     expect(tenants.tokens).toHaveLength(1);
     expect(warn).toHaveBeenCalledTimes(1);
@@ -159,9 +158,9 @@ describe(TokenBootstrapService.name, () => {
 
   it('revokes a generated token once SCIM_TOKEN is configured', async () => {
     const tenants = new InMemoryTenants();
-    await new TokenBootstrapService(config(), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(), tenants, tenants).onApplicationBootstrap();
 
-    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap();
 
     expect(tenants.tokens.map((t) => [t.label, t.revoked])).toEqual([
       ['generated', true],
@@ -171,7 +170,7 @@ describe(TokenBootstrapService.name, () => {
 
   it('keeps a token rotated from SCIM_TOKEN through the admin API when restarted with the same SCIM_TOKEN', async () => {
     const tenants = new InMemoryTenants();
-    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap();
     // POST /admin/tenants/default/tokens/{id}/rotate: the new token keeps the label, the old one is revoked.
     tenants.tokens[0].revoked = true;
     await tenants.insertToken({
@@ -183,7 +182,7 @@ describe(TokenBootstrapService.name, () => {
       revoked: false,
     });
 
-    await new TokenBootstrapService(config(ENV_TOKEN), tenants).onApplicationBootstrap();
+    await new TokenBootstrapService(config(ENV_TOKEN), tenants, tenants).onApplicationBootstrap();
 
     expect(tenants.tokens.find((t) => t.id === 'rotated')).toMatchObject({ revoked: false });
   });

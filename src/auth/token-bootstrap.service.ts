@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
-import { TenantRepository, TokenRecord } from '../store/ports';
+import { StaticTokenRepository, TenantRepository, TokenRecord } from '../store/ports';
 import { generateToken, hashToken } from './token-hash';
 
 export const DEFAULT_TENANT_ID = 'default';
@@ -23,6 +23,7 @@ export class TokenBootstrapService implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly tenants: TenantRepository,
+    private readonly tokens: StaticTokenRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -44,7 +45,7 @@ export class TokenBootstrapService implements OnApplicationBootstrap {
 
   private async adoptEnvToken(token: string): Promise<void> {
     const hash = hashToken(token);
-    const existing = await this.tenants.findTokenByHash(hash);
+    const existing = await this.tokens.findTokenByHash(hash);
     if (existing && existing.tenantId !== DEFAULT_TENANT_ID) {
       throw new Error(
         `SCIM_TOKEN is already a credential of tenant "${existing.tenantId}"; choose another value`,
@@ -55,19 +56,19 @@ export class TokenBootstrapService implements OnApplicationBootstrap {
       this.logger.warn('SCIM_TOKEN has been revoked; requests using it are refused. Set a new SCIM_TOKEN.');
     }
     if (!existing) {
-      await this.tenants.insertToken(this.record(hash, ENV_TOKEN_LABEL));
+      await this.tokens.insertToken(this.record(hash, ENV_TOKEN_LABEL));
       this.logger.log(`SCIM_TOKEN registered for tenant "${DEFAULT_TENANT_ID}"`);
     }
     // Only bootstrap tokens older than this SCIM_TOKEN are superseded: a token rotated from it through the
     // admin API keeps its label but is newer, and must survive a restart with the same SCIM_TOKEN.
-    const superseded = (await this.tenants.listTokens(DEFAULT_TENANT_ID)).filter(
+    const superseded = (await this.tokens.listTokens(DEFAULT_TENANT_ID)).filter(
       (t) =>
         !t.revoked &&
         t.hash !== hash &&
         (t.label === ENV_TOKEN_LABEL || t.label === GENERATED_TOKEN_LABEL) &&
         (!existing || t.createdAt < existing.createdAt),
     );
-    for (const token of superseded) await this.tenants.revokeToken(DEFAULT_TENANT_ID, token.id);
+    for (const token of superseded) await this.tokens.revokeToken(DEFAULT_TENANT_ID, token.id);
     if (superseded.length > 0) {
       this.logger.log(
         `Revoked ${superseded.length} earlier bootstrap token(s) of tenant "${DEFAULT_TENANT_ID}"`,
@@ -77,12 +78,12 @@ export class TokenBootstrapService implements OnApplicationBootstrap {
 
   private async ensureSomeActiveToken(): Promise<void> {
     const now = Date.now();
-    const active = (await this.tenants.listTokens(DEFAULT_TENANT_ID)).filter(
+    const active = (await this.tokens.listTokens(DEFAULT_TENANT_ID)).filter(
       (t) => !t.revoked && (t.expiresAt === undefined || Date.parse(t.expiresAt) > now),
     );
     if (active.length > 0) return;
     const token = generateToken();
-    await this.tenants.insertToken(this.record(hashToken(token), GENERATED_TOKEN_LABEL));
+    await this.tokens.insertToken(this.record(hashToken(token), GENERATED_TOKEN_LABEL));
     this.logger.warn(
       `==== NO SCIM_TOKEN CONFIGURED: generated bearer token for tenant "${DEFAULT_TENANT_ID}": ${token} ` +
         '==== It is shown only this once (only its hash is stored); set SCIM_TOKEN to choose your own. ====',

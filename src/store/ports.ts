@@ -212,88 +212,6 @@ export abstract class MembershipRepository {
   abstract existingMembers(tenantId: string, groupId: string, memberIds: string[]): Promise<Set<string>>;
 }
 
-/** Tenants and their credentials. Only hashes of secrets are ever stored. */
-export interface TenantRecord {
-  id: string;
-  name: string;
-  disabled: boolean;
-  createdAt: string;
-  /** Per-tenant settings; absent fields fall back to the server-wide configuration. */
-  settings?: TenantSettings;
-}
-
-export interface TenantSettings {
-  /** Undeclared extension attributes: refused (400 invalidPath) when true, stored as strings when false. */
-  strictExtensions?: boolean;
-  /** Requests per second allowed per credential of this tenant (sustained), and the burst above it. */
-  rateLimit?: { requestsPerSecond: number; burst?: number };
-}
-
-export interface TokenRecord {
-  id: string;
-  tenantId: string;
-  label: string;
-  /** SHA-256 of the token, hex. Tokens are high-entropy random strings, so a fast hash is adequate. */
-  hash: string;
-  createdAt: string;
-  expiresAt?: string;
-  revoked: boolean;
-}
-
-/** One secret of an OAuth client (RFC 6749 §2.3.1). Several may be active at once, so a secret can be rotated. */
-export interface OAuthClientSecretRecord {
-  id: string;
-  /** SHA-256 of the secret, hex. Secrets are high-entropy random strings, like tokens. */
-  hash: string;
-  createdAt: string;
-  expiresAt?: string;
-}
-
-/** An OAuth 2.0 client of the client-credentials grant (RFC 6749 §4.4); it belongs to exactly one tenant. */
-export interface OAuthClientRecord {
-  /** The client_id: unique across tenants, because the token endpoint learns the tenant from it. */
-  clientId: string;
-  tenantId: string;
-  label: string;
-  createdAt: string;
-  revoked: boolean;
-  secrets: OAuthClientSecretRecord[];
-}
-
-export abstract class TenantRepository {
-  abstract findTenant(tenantId: string): Promise<TenantRecord | null>;
-  abstract upsertTenant(tenant: TenantRecord): Promise<void>;
-  /** Creates a tenant; throws ScimError 409 when a tenant with this id exists. */
-  abstract insertTenant(tenant: TenantRecord): Promise<void>;
-  abstract findTokenByHash(hash: string): Promise<TokenRecord | null>;
-  /** Throws ScimError 409 when a token with the same id or hash exists. */
-  abstract insertToken(token: TokenRecord): Promise<void>;
-  abstract listTokens(tenantId: string): Promise<TokenRecord[]>;
-  /** All tenants, ordered by id (admin API). */
-  abstract listTenants(): Promise<TenantRecord[]>;
-  /** Marks a token revoked. Returns false when the tenant has no token with this id. */
-  abstract revokeToken(tenantId: string, tokenId: string): Promise<boolean>;
-  /** Sets a token's expiry (rotation with a grace period). Returns false when the tenant has no such token. */
-  abstract expireToken(tenantId: string, tokenId: string, expiresAt: string): Promise<boolean>;
-
-  /** Throws ScimError 409 when a client with the same clientId exists (in any tenant). */
-  abstract insertOAuthClient(client: OAuthClientRecord): Promise<void>;
-  /** By client_id alone: the token endpoint does not know the tenant yet. */
-  abstract findOAuthClient(clientId: string): Promise<OAuthClientRecord | null>;
-  /** The clients of one tenant, ordered by createdAt then clientId. */
-  abstract listOAuthClients(tenantId: string): Promise<OAuthClientRecord[]>;
-  /** Adds a secret to a client of the tenant. Returns false when the tenant has no such client. */
-  abstract addOAuthClientSecret(
-    tenantId: string,
-    clientId: string,
-    secret: OAuthClientSecretRecord,
-  ): Promise<boolean>;
-  /** Removes one secret. Returns false when the tenant has no such client or the client no such secret. */
-  abstract removeOAuthClientSecret(tenantId: string, clientId: string, secretId: string): Promise<boolean>;
-  /** Marks a client revoked. Returns false when the tenant has no such client. */
-  abstract revokeOAuthClient(tenantId: string, clientId: string): Promise<boolean>;
-}
-
 /** Liveness of the store for the readiness probe. */
 export abstract class StoreHealth {
   /** Resolves when the store answers; rejects with a reason otherwise. */
@@ -315,3 +233,5 @@ export abstract class ServerSecretRepository {
    */
   abstract getOrCreate(name: string, create: () => string | Promise<string>): Promise<string>;
 }
+
+export * from './tenant.ports';

@@ -11,7 +11,7 @@ import {
   ServerSecretRepository,
   SortSpec,
   StoreHealth,
-  TenantRepository,
+  TenantRepository, StaticTokenRepository, OAuthClientRepository,
 } from './ports';
 import { ScimError } from '../scim/errors';
 import { SubscriptionRepository } from './subscription.port';
@@ -25,6 +25,8 @@ export interface StoreAdapters {
   resources: ResourceRepository;
   memberships: MembershipRepository;
   tenants: TenantRepository;
+  staticTokens: StaticTokenRepository;
+  oauthClients: OAuthClientRepository;
   health: StoreHealth;
   journal: JournalRepository;
   secrets: ServerSecretRepository;

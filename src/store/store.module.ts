@@ -5,8 +5,10 @@ import { MongoStoreModule } from './mongo/mongo-store.module';
 import {
   JournalRepository,
   MembershipRepository,
+  OAuthClientRepository,
   ResourceRepository,
   ServerSecretRepository,
+  StaticTokenRepository,
   StoreHealth,
   TenantRepository,
 } from './ports';
@@ -29,7 +31,8 @@ function openEmbedded(config: AppConfig): StoreAdapters {
  * (architecture §4). The choice is made when the application module is built, so the embedded store never
  * imports MongooseModule (which would always open a connection).
  *
- * Binds the store ports (ResourceRepository, MembershipRepository, TenantRepository, JournalRepository,
+ * Binds the store ports (ResourceRepository, MembershipRepository, TenantRepository, StaticTokenRepository,
+ * OAuthClientRepository, JournalRepository,
  * ServerSecretRepository, StoreHealth) for the whole application, to the adapter the configuration picks, and closes the store on
  * shutdown.
  */
@@ -49,6 +52,8 @@ export class StoreModule implements OnApplicationShutdown {
         ServerSecretRepository,
         StoreHealth,
         TenantRepository,
+        StaticTokenRepository,
+        OAuthClientRepository,
         SubscriptionRepository,
       ],
       global: true,
@@ -73,6 +78,16 @@ export class StoreModule implements OnApplicationShutdown {
         },
         { provide: StoreHealth, inject: [STORE_ADAPTERS], useFactory: (a: StoreAdapters) => a.health },
         { provide: TenantRepository, inject: [STORE_ADAPTERS], useFactory: (a: StoreAdapters) => a.tenants },
+        {
+          provide: StaticTokenRepository,
+          inject: [STORE_ADAPTERS],
+          useFactory: (a: StoreAdapters) => a.staticTokens,
+        },
+        {
+          provide: OAuthClientRepository,
+          inject: [STORE_ADAPTERS],
+          useFactory: (a: StoreAdapters) => a.oauthClients,
+        },
         {
           provide: SubscriptionRepository,
           inject: [STORE_ADAPTERS],

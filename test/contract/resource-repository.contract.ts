@@ -712,44 +712,44 @@ export function describeRepositoryContract(name: string, createHarness: () => St
       });
 
       it('finds a token by its hash', async () => {
-        await sut.tenants.insertToken(token);
-        expect(await sut.tenants.findTokenByHash(token.hash)).toEqual(token);
-        expect(await sut.tenants.findTokenByHash('b'.repeat(64))).toBeNull();
+        await sut.staticTokens.insertToken(token);
+        expect(await sut.staticTokens.findTokenByHash(token.hash)).toEqual(token);
+        expect(await sut.staticTokens.findTokenByHash('b'.repeat(64))).toBeNull();
       });
 
       it('keeps an optional expiry', async () => {
-        await sut.tenants.insertToken({ ...token, expiresAt: '2030-01-01T00:00:00.000Z' });
-        expect((await sut.tenants.findTokenByHash(token.hash))!.expiresAt).toBe('2030-01-01T00:00:00.000Z');
+        await sut.staticTokens.insertToken({ ...token, expiresAt: '2030-01-01T00:00:00.000Z' });
+        expect((await sut.staticTokens.findTokenByHash(token.hash))!.expiresAt).toBe('2030-01-01T00:00:00.000Z');
       });
 
       it('refuses a second token with the same hash with 409', async () => {
-        await sut.tenants.insertToken(token);
-        const error = await scimErrorOf(sut.tenants.insertToken({ ...token, id: 'tok2' }));
+        await sut.staticTokens.insertToken(token);
+        const error = await scimErrorOf(sut.staticTokens.insertToken({ ...token, id: 'tok2' }));
         expect(error.status).toBe(409);
       });
 
       it('lists the tokens of one tenant', async () => {
-        await sut.tenants.insertToken(token);
-        await sut.tenants.insertToken({
+        await sut.staticTokens.insertToken(token);
+        await sut.staticTokens.insertToken({
           ...token,
           id: 'tok2',
           hash: 'b'.repeat(64),
           createdAt: '2024-02-01T00:00:00.000Z',
         });
-        await sut.tenants.insertToken({ ...token, id: 'tok3', tenantId: T2, hash: 'c'.repeat(64) });
-        expect((await sut.tenants.listTokens(T1)).map((t) => t.id)).toEqual(['tok1', 'tok2']);
+        await sut.staticTokens.insertToken({ ...token, id: 'tok3', tenantId: T2, hash: 'c'.repeat(64) });
+        expect((await sut.staticTokens.listTokens(T1)).map((t) => t.id)).toEqual(['tok1', 'tok2']);
       });
 
       it('revokes a token of the tenant', async () => {
-        await sut.tenants.insertToken(token);
-        expect(await sut.tenants.revokeToken(T1, 'tok1')).toBe(true);
-        expect((await sut.tenants.findTokenByHash(token.hash))!.revoked).toBe(true);
+        await sut.staticTokens.insertToken(token);
+        expect(await sut.staticTokens.revokeToken(T1, 'tok1')).toBe(true);
+        expect((await sut.staticTokens.findTokenByHash(token.hash))!.revoked).toBe(true);
       });
 
       it('does not revoke a token through another tenant', async () => {
-        await sut.tenants.insertToken(token);
-        expect(await sut.tenants.revokeToken(T2, 'tok1')).toBe(false);
-        expect((await sut.tenants.findTokenByHash(token.hash))!.revoked).toBe(false);
+        await sut.staticTokens.insertToken(token);
+        expect(await sut.staticTokens.revokeToken(T2, 'tok1')).toBe(false);
+        expect((await sut.staticTokens.findTokenByHash(token.hash))!.revoked).toBe(false);
       });
     });
 
@@ -776,7 +776,7 @@ export function describeRepositoryContract(name: string, createHarness: () => St
           disabled: false,
           createdAt: '2024-01-01T00:00:00.000Z',
         });
-        await sut.tenants.insertToken({
+        await sut.staticTokens.insertToken({
           id: 't',
           tenantId: T1,
           label: 'l',
@@ -788,7 +788,7 @@ export function describeRepositoryContract(name: string, createHarness: () => St
         expect(await sut.resources.findById(T1, 'User', 'u1')).toEqual(doc);
         expect(await sut.memberships.existingMembers(T1, 'g1', ['u1'])).toEqual(new Set(['u1']));
         expect((await sut.tenants.findTenant(T1))!.name).toBe('One');
-        expect((await sut.tenants.findTokenByHash('h'))!.id).toBe('t');
+        expect((await sut.staticTokens.findTokenByHash('h'))!.id).toBe('t');
       });
 
       it('serves indexed lookups and enforces uniqueness after a reopen', async () => {

@@ -1,5 +1,5 @@
 /**
- * The TenantRepository contract for what the admin API needs (tenants with settings, token expiry, OAuth
+ * The contract of the tenant and credential ports for what the admin API needs (tenants with settings, token expiry, OAuth
  * clients), run against every available adapter like resource-repository.contract.ts.
  */
 import { ScimError } from '../../src/scim/errors';
@@ -46,7 +46,7 @@ async function scimErrorOf(promise: Promise<unknown>): Promise<ScimError> {
 }
 
 export function describeTenantRepositoryContract(name: string, createHarness: () => StoreHarness): void {
-  describe(`${name}: TenantRepository (admin API)`, () => {
+  describe(`${name}: TenantRepository, StaticTokenRepository, OAuthClientRepository (admin API)`, () => {
     let harness: StoreHarness;
     let sut: StoreAdapters;
 
@@ -88,100 +88,107 @@ export function describeTenantRepositoryContract(name: string, createHarness: ()
 
     describe('expireToken', () => {
       it('sets the expiry of a token of the tenant', async () => {
-        await sut.tenants.insertToken(TOKEN);
-        expect(await sut.tenants.expireToken(T1, 'tok1', '2030-01-01T00:00:00.000Z')).toBe(true);
-        expect((await sut.tenants.findTokenByHash(TOKEN.hash))!.expiresAt).toBe('2030-01-01T00:00:00.000Z');
+        await sut.staticTokens.insertToken(TOKEN);
+        expect(await sut.staticTokens.expireToken(T1, 'tok1', '2030-01-01T00:00:00.000Z')).toBe(true);
+        expect((await sut.staticTokens.findTokenByHash(TOKEN.hash))!.expiresAt).toBe(
+          '2030-01-01T00:00:00.000Z',
+        );
       });
 
       it('does not change a token through another tenant', async () => {
-        await sut.tenants.insertToken(TOKEN);
-        expect(await sut.tenants.expireToken(T2, 'tok1', '2030-01-01T00:00:00.000Z')).toBe(false);
-        expect((await sut.tenants.findTokenByHash(TOKEN.hash))!.expiresAt).toBeUndefined();
+        await sut.staticTokens.insertToken(TOKEN);
+        expect(await sut.staticTokens.expireToken(T2, 'tok1', '2030-01-01T00:00:00.000Z')).toBe(false);
+        expect((await sut.staticTokens.findTokenByHash(TOKEN.hash))!.expiresAt).toBeUndefined();
       });
     });
 
     describe('OAuth clients', () => {
       it('finds an inserted client by its client id', async () => {
-        await sut.tenants.insertOAuthClient(CLIENT);
-        expect(await sut.tenants.findOAuthClient('client-1')).toEqual(CLIENT);
-        expect(await sut.tenants.findOAuthClient('client-2')).toBeNull();
+        await sut.oauthClients.insertOAuthClient(CLIENT);
+        expect(await sut.oauthClients.findOAuthClient('client-1')).toEqual(CLIENT);
+        expect(await sut.oauthClients.findOAuthClient('client-2')).toBeNull();
       });
 
       it('refuses a client id used by another tenant with 409', async () => {
-        await sut.tenants.insertOAuthClient(CLIENT);
-        const error = await scimErrorOf(sut.tenants.insertOAuthClient({ ...CLIENT, tenantId: T2 }));
+        await sut.oauthClients.insertOAuthClient(CLIENT);
+        const error = await scimErrorOf(sut.oauthClients.insertOAuthClient({ ...CLIENT, tenantId: T2 }));
         expect(error.status).toBe(409);
       });
 
       it('lists the clients of one tenant by creation time', async () => {
-        await sut.tenants.insertOAuthClient({
+        await sut.oauthClients.insertOAuthClient({
           ...CLIENT,
           clientId: 'b',
           createdAt: '2024-03-01T00:00:00.000Z',
         });
-        await sut.tenants.insertOAuthClient({
+        await sut.oauthClients.insertOAuthClient({
           ...CLIENT,
           clientId: 'a',
           createdAt: '2024-02-01T00:00:00.000Z',
         });
-        await sut.tenants.insertOAuthClient({ ...CLIENT, clientId: 'c', tenantId: T2 });
-        expect((await sut.tenants.listOAuthClients(T1)).map((c) => c.clientId)).toEqual(['a', 'b']);
+        await sut.oauthClients.insertOAuthClient({ ...CLIENT, clientId: 'c', tenantId: T2 });
+        expect((await sut.oauthClients.listOAuthClients(T1)).map((c) => c.clientId)).toEqual(['a', 'b']);
       });
 
       it('adds a secret, keeping the existing ones', async () => {
-        await sut.tenants.insertOAuthClient(CLIENT);
+        await sut.oauthClients.insertOAuthClient(CLIENT);
         const secret = { id: 's2', hash: 'e'.repeat(64), createdAt: '2024-02-01T00:00:00.000Z' };
-        expect(await sut.tenants.addOAuthClientSecret(T1, 'client-1', secret)).toBe(true);
-        expect((await sut.tenants.findOAuthClient('client-1'))!.secrets).toEqual([CLIENT.secrets[0], secret]);
+        expect(await sut.oauthClients.addOAuthClientSecret(T1, 'client-1', secret)).toBe(true);
+        expect((await sut.oauthClients.findOAuthClient('client-1'))!.secrets).toEqual([
+          CLIENT.secrets[0],
+          secret,
+        ]);
       });
 
       it('removes one secret and answers false for an unknown secret', async () => {
-        await sut.tenants.insertOAuthClient(CLIENT);
-        expect(await sut.tenants.removeOAuthClientSecret(T1, 'client-1', 'nope')).toBe(false);
-        expect(await sut.tenants.removeOAuthClientSecret(T1, 'client-1', 's1')).toBe(true);
-        expect((await sut.tenants.findOAuthClient('client-1'))!.secrets).toEqual([]);
+        await sut.oauthClients.insertOAuthClient(CLIENT);
+        expect(await sut.oauthClients.removeOAuthClientSecret(T1, 'client-1', 'nope')).toBe(false);
+        expect(await sut.oauthClients.removeOAuthClientSecret(T1, 'client-1', 's1')).toBe(true);
+        expect((await sut.oauthClients.findOAuthClient('client-1'))!.secrets).toEqual([]);
       });
 
       it('revokes a client of the tenant', async () => {
-        await sut.tenants.insertOAuthClient(CLIENT);
-        expect(await sut.tenants.revokeOAuthClient(T1, 'client-1')).toBe(true);
-        expect((await sut.tenants.findOAuthClient('client-1'))!.revoked).toBe(true);
+        await sut.oauthClients.insertOAuthClient(CLIENT);
+        expect(await sut.oauthClients.revokeOAuthClient(T1, 'client-1')).toBe(true);
+        expect((await sut.oauthClients.findOAuthClient('client-1'))!.revoked).toBe(true);
       });
 
       it('changes nothing through another tenant', async () => {
-        await sut.tenants.insertOAuthClient(CLIENT);
+        await sut.oauthClients.insertOAuthClient(CLIENT);
         const secret = { id: 's2', hash: 'e'.repeat(64), createdAt: '2024-02-01T00:00:00.000Z' };
         expect([
-          await sut.tenants.addOAuthClientSecret(T2, 'client-1', secret),
-          await sut.tenants.removeOAuthClientSecret(T2, 'client-1', 's1'),
-          await sut.tenants.revokeOAuthClient(T2, 'client-1'),
+          await sut.oauthClients.addOAuthClientSecret(T2, 'client-1', secret),
+          await sut.oauthClients.removeOAuthClientSecret(T2, 'client-1', 's1'),
+          await sut.oauthClients.revokeOAuthClient(T2, 'client-1'),
         ]).toEqual([false, false, false]);
-        expect(await sut.tenants.findOAuthClient('client-1')).toEqual(CLIENT);
+        expect(await sut.oauthClients.findOAuthClient('client-1')).toEqual(CLIENT);
       });
 
       it('returns copies that cannot change the store', async () => {
-        await sut.tenants.insertOAuthClient(CLIENT);
-        const found = (await sut.tenants.findOAuthClient('client-1'))!;
+        await sut.oauthClients.insertOAuthClient(CLIENT);
+        const found = (await sut.oauthClients.findOAuthClient('client-1'))!;
         found.secrets.push({ id: 'x', hash: 'f'.repeat(64), createdAt: 'c' });
-        expect((await sut.tenants.findOAuthClient('client-1'))!.secrets).toHaveLength(1);
+        expect((await sut.oauthClients.findOAuthClient('client-1'))!.secrets).toHaveLength(1);
       });
     });
 
     it('keeps tenants with settings, token expiries and OAuth clients across close and reopen', async () => {
       await sut.tenants.insertTenant(TENANT);
-      await sut.tenants.insertToken(TOKEN);
-      await sut.tenants.expireToken(T1, 'tok1', '2030-01-01T00:00:00.000Z');
-      await sut.tenants.insertOAuthClient(CLIENT);
-      await sut.tenants.addOAuthClientSecret(T1, 'client-1', {
+      await sut.staticTokens.insertToken(TOKEN);
+      await sut.staticTokens.expireToken(T1, 'tok1', '2030-01-01T00:00:00.000Z');
+      await sut.oauthClients.insertOAuthClient(CLIENT);
+      await sut.oauthClients.addOAuthClientSecret(T1, 'client-1', {
         id: 's2',
         hash: 'e'.repeat(64),
         createdAt: '2024-02-01T00:00:00.000Z',
       });
-      await sut.tenants.removeOAuthClientSecret(T1, 'client-1', 's1');
+      await sut.oauthClients.removeOAuthClientSecret(T1, 'client-1', 's1');
       await reopen();
       expect(await sut.tenants.findTenant(T1)).toEqual(TENANT);
-      expect((await sut.tenants.findTokenByHash(TOKEN.hash))!.expiresAt).toBe('2030-01-01T00:00:00.000Z');
-      expect((await sut.tenants.findOAuthClient('client-1'))!.secrets.map((s) => s.id)).toEqual(['s2']);
+      expect((await sut.staticTokens.findTokenByHash(TOKEN.hash))!.expiresAt).toBe(
+        '2030-01-01T00:00:00.000Z',
+      );
+      expect((await sut.oauthClients.findOAuthClient('client-1'))!.secrets.map((s) => s.id)).toEqual(['s2']);
     });
   });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TenantRepository } from '../../src/store/ports';
+import { OAuthClientRepository, StaticTokenRepository } from '../../src/store/ports';
 import { createTestApp, TEST_TOKEN, TestApp } from './harness';
 import {
   ADMIN_HEADER,
@@ -369,10 +369,10 @@ describe('Admin API (e2e)', () => {
     it('stores only the hash of an issued token', async () => {
       const token = await issueToken(t, 'tok', { label: 'hash-check' });
 
-      const record = await t.app.get(TenantRepository).findTokenByHash(sha256(token));
+      const record = await t.app.get(StaticTokenRepository).findTokenByHash(sha256(token));
 
       expect(record).toMatchObject({ tenantId: 'tok', label: 'hash-check' });
-      expect(JSON.stringify(await t.app.get(TenantRepository).listTokens('tok'))).not.toContain(token);
+      expect(JSON.stringify(await t.app.get(StaticTokenRepository).listTokens('tok'))).not.toContain(token);
     });
 
     it('lists tokens without their values or hashes', async () => {
@@ -567,7 +567,7 @@ describe('Admin API (e2e)', () => {
         secrets: [{ id: expect.any(String), createdAt: expect.any(String), status: 'active' }],
         clientSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       });
-      const stored = await t.app.get(TenantRepository).findOAuthClient('entra-oauth');
+      const stored = await t.app.get(OAuthClientRepository).findOAuthClient('entra-oauth');
       expect(stored!.secrets[0].hash).toBe(sha256(created.clientSecret));
       expect(JSON.stringify(stored)).not.toContain(created.clientSecret);
     });
@@ -622,7 +622,7 @@ describe('Admin API (e2e)', () => {
       expect(both.secrets.map((s: Json) => s.id)).toEqual([created.secrets[0].id, added.json().id]);
       expect(removed.statusCode).toBe(204);
       expect(after.secrets.map((s: Json) => s.id)).toEqual([added.json().id]);
-      const stored = await t.app.get(TenantRepository).findOAuthClient(created.clientId);
+      const stored = await t.app.get(OAuthClientRepository).findOAuthClient(created.clientId);
       expect(stored!.secrets.map((s) => s.hash)).toEqual([sha256(added.json().clientSecret)]);
     });
 
@@ -850,7 +850,7 @@ describe('Admin API with OAuth clients declared in configuration (e2e)', () => {
       detail:
         'An OAuth client with id "declared" is declared in configuration (oauth-clients.json / OAUTH_CLIENTS)',
     });
-    expect(await t.app.get(TenantRepository).findOAuthClient('declared')).toBeNull();
+    expect(await t.app.get(OAuthClientRepository).findOAuthClient('declared')).toBeNull();
     await expect(oauthAccessToken(t, 'declared', DECLARED_SECRET)).resolves.toEqual(expect.any(String));
   });
 

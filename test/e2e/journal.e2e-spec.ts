@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generateToken, hashToken } from '../../src/auth/token-hash';
-import { JournalEntry, TenantRepository } from '../../src/store/ports';
+import { JournalEntry, StaticTokenRepository, TenantRepository } from '../../src/store/ports';
 import { createTestApp, TestApp } from './harness';
 import { ADMIN_HEADER, ADMIN_TOKEN, createTenantWithToken, Json } from './support/tenants';
 
@@ -46,7 +46,7 @@ describe('Change journal (e2e)', () => {
       createdAt: new Date().toISOString(),
       revoked: false,
     };
-    await tenants.insertToken(record);
+    await t.app.get(StaticTokenRepository).insertToken(record);
     return { credential: { id: record.id, label }, auth: { authorization: `Bearer ${token}` } };
   }
 

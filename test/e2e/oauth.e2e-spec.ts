@@ -9,7 +9,7 @@ import { LEGACY_SIGNING_KEY_FILE, SigningKey } from '../../src/auth/oauth/signin
 import { StaticTokenVerifier } from '../../src/auth/static-token.verifier';
 import { hashToken } from '../../src/auth/token-hash';
 import { AppConfigValues, PACKAGE_CONFIG_DIR } from '../../src/config/load-config';
-import { TenantRepository } from '../../src/store/ports';
+import { OAuthClientRepository, StaticTokenRepository } from '../../src/store/ports';
 import { createTestApp, TEST_TOKEN, TestApp } from './harness';
 import { PROBE_BASE, ProbeModule } from './support/probe.controller';
 
@@ -451,9 +451,9 @@ describe('OAuth 2.0 client credentials (e2e)', () => {
 
   describe('clients kept in the store (admin API)', () => {
     it('issues tokens to a stored client and refuses them once the client is revoked', async () => {
-      const tenants = t.app.get(TenantRepository);
+      const clients = t.app.get(OAuthClientRepository);
       const secret = generateClientSecret();
-      await tenants.insertOAuthClient({
+      await clients.insertOAuthClient({
         clientId: 'stored',
         tenantId: 'default',
         label: 'Stored client',
@@ -464,7 +464,7 @@ describe('OAuth 2.0 client credentials (e2e)', () => {
       const token = await tokenOf('stored', secret);
       expect((await scim(token)).statusCode).toBe(200);
 
-      await tenants.revokeOAuthClient('default', 'stored');
+      await clients.revokeOAuthClient('default', 'stored');
 
       expect((await scim(token)).statusCode).toBe(401);
       const refused = await requestToken(form({ grant_type: 'client_credentials' }), {
@@ -499,7 +499,7 @@ describe('OAuth 2.0 client credentials (e2e)', () => {
     });
 
     it('never expires on its own (Entra quarantines a job whose token expires)', async () => {
-      const records = await t.app.get(TenantRepository).listTokens('default');
+      const records = await t.app.get(StaticTokenRepository).listTokens('default');
       const scimToken = records.find((r) => r.label === 'SCIM_TOKEN');
 
       expect(scimToken?.expiresAt).toBeUndefined();

@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT_ID } from '../../src/auth/token-bootstrap.service';
-import { TenantRepository } from '../../src/store/ports';
+import { StaticTokenRepository, TenantRepository } from '../../src/store/ports';
 import { addCredential, freshClientAddress, TestCredential, upsertTenant } from './support/credentials';
 import { createTestApp, TEST_TOKEN, TestApp } from './harness';
 
@@ -167,7 +167,7 @@ describe('Rate limits (e2e)', () => {
       // Entra calls from shared Azure addresses: one stale job must not get other tenants' traffic refused.
       const address = freshClientAddress();
       const revoked = await addCredential(t.app, 'revoked-tenant');
-      await t.app.get(TenantRepository).revokeToken('revoked-tenant', revoked.tokenId);
+      await t.app.get(StaticTokenRepository).revokeToken('revoked-tenant', revoked.tokenId);
       const disabled = await addCredential(t.app, 'disabled-tenant');
       await t.app.get(TenantRepository).upsertTenant({
         id: 'disabled-tenant',

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { ScimError } from '../../scim/errors';
-import { TenantRepository } from '../../store/ports';
+import { OAuthClientRepository } from '../../store/ports';
 import { AccessTokenService } from './access-token.service';
 import { hashClientSecret, secretFingerprint } from './client-secret';
 import { invalidToken, JwtCredentialVerifier } from './jwt-credential.verifier';
@@ -30,7 +30,7 @@ const CLIENT: OAuthClient = {
     { hash: HASH_2, fingerprint: secretFingerprint(HASH_2) },
   ],
 };
-const NO_STORE = { findOAuthClient: async () => null } as unknown as TenantRepository;
+const NO_STORE = { findOAuthClient: async () => null } as unknown as OAuthClientRepository;
 
 function sut(clients: OAuthClient[] = [CLIENT]): JwtCredentialVerifier {
   return new JwtCredentialVerifier(TOKENS, new OAuthClientRegistry(clients, NO_STORE));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { OAuthClientRecord, TenantRepository } from '../../store/ports';
+import { OAuthClientRecord, OAuthClientRepository } from '../../store/ports';
 import { hashClientSecret, secretFingerprint } from './client-secret';
 import { fromRecord, OAuthClientRegistry } from './oauth-client.registry';
 import type { OAuthClient } from './oauth-clients.config';
@@ -31,10 +31,10 @@ const STORED: OAuthClientRecord = {
   ],
 };
 
-function tenants(record: OAuthClientRecord | null = null): TenantRepository {
+function tenants(record: OAuthClientRecord | null = null): OAuthClientRepository {
   return {
     findOAuthClient: jest.fn(async (id: string) => (record?.clientId === id ? record : null)),
-  } as unknown as TenantRepository;
+  } as unknown as OAuthClientRepository;
 }
 
 describe(OAuthClientRegistry.name, () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OAuthClientRecord, TenantRepository } from '../../store/ports';
+import { OAuthClientRecord, OAuthClientRepository } from '../../store/ports';
 import { hashClientSecret, normaliseSecretHash, secretFingerprint, secretHashesEqual } from './client-secret';
 import { DEFAULT_CLIENT_SCOPES, OAuthClient, OAuthClientSecret } from './oauth-clients.config';
 
@@ -26,7 +26,7 @@ export const CONFIGURED_OAUTH_CLIENTS = Symbol('CONFIGURED_OAUTH_CLIENTS');
 
 /**
  * The OAuth clients: those declared in configuration (oauth-clients.config.ts), then those created through
- * the admin API and kept in the store (TenantRepository.findOAuthClient). A configured client id shadows a
+ * the admin API and kept in the store (OAuthClientRepository.findOAuthClient). A configured client id shadows a
  * stored one. Both are read on every call, so removing, disabling or revoking a client takes effect on the
  * next request.
  */
@@ -36,7 +36,7 @@ export class OAuthClientRegistry {
 
   constructor(
     configured: readonly OAuthClient[],
-    private readonly tenants: TenantRepository,
+    private readonly storedClients: OAuthClientRepository,
   ) {
     this.configured = new Map(configured.map((c) => [c.id, c]));
   }
@@ -57,7 +57,7 @@ export class OAuthClientRegistry {
   async find(clientId: string): Promise<OAuthClient | null> {
     const configured = this.configured.get(clientId);
     if (configured) return configured;
-    const stored = await this.tenants.findOAuthClient(clientId);
+    const stored = await this.storedClients.findOAuthClient(clientId);
     return stored ? fromRecord(stored) : null;
   }
 

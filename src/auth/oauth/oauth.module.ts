@@ -1,6 +1,6 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { ServerSecretRepository, TenantRepository } from '../../store/ports';
+import { OAuthClientRepository, ServerSecretRepository } from '../../store/ports';
 import { AccessTokenService } from './access-token.service';
 import { JwtCredentialVerifier } from './jwt-credential.verifier';
 import { AuthenticationSchemes } from './oauth-authentication-schemes';
@@ -17,7 +17,7 @@ const logger = new Logger('OAuth');
  * OAuth 2.0 client credentials (RFC 6749 §4.4): the token endpoint, the JWT access tokens and their verifier
  * (registered in CREDENTIAL_VERIFIERS by AuthModule). Clients and signing key are loaded at boot; a bad
  * declaration stops the boot with a message naming the file or setting. Global for AuthenticationSchemes
- * (ServiceProviderConfig) and OAuthClientRegistry (the admin API refuses to shadow a declared client). TenantRepository and ServerSecretRepository come from the global StoreModule.
+ * (ServiceProviderConfig) and OAuthClientRegistry (the admin API refuses to shadow a declared client). OAuthClientRepository and ServerSecretRepository come from the global StoreModule.
  */
 @Global()
 @Module({
@@ -38,9 +38,9 @@ const logger = new Logger('OAuth');
     },
     {
       provide: OAuthClientRegistry,
-      inject: [CONFIGURED_OAUTH_CLIENTS, TenantRepository],
-      useFactory: (clients: OAuthClient[], tenants: TenantRepository) =>
-        new OAuthClientRegistry(clients, tenants),
+      inject: [CONFIGURED_OAUTH_CLIENTS, OAuthClientRepository],
+      useFactory: (clients: OAuthClient[], storedClients: OAuthClientRepository) =>
+        new OAuthClientRegistry(clients, storedClients),
     },
     {
       provide: SigningKey,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { generateKeyPairSync } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
-import { TenantRecord, TenantRepository } from '../../store/ports';
+import { OAuthClientRepository, TenantRecord, TenantRepository } from '../../store/ports';
 import { AccessTokenService } from './access-token.service';
 import { hashClientSecret, secretFingerprint } from './client-secret';
 import { OAuthClientRegistry } from './oauth-client.registry';
@@ -29,11 +29,11 @@ const BASIC = `Basic ${Buffer.from('entra:s3cret').toString('base64')}`;
 async function sut(tenant: TenantRecord | null = TENANT) {
   const tenants = {
     findTenant: async (id: string) => (tenant?.id === id ? tenant : null),
-    findOAuthClient: async () => null,
   } as unknown as TenantRepository;
+  const storedClients = { findOAuthClient: async () => null } as unknown as OAuthClientRepository;
   const tokens = new AccessTokenService(CONFIG, testKey());
   return {
-    endpoint: new TokenEndpointService(new OAuthClientRegistry([CLIENT], tenants), tokens, tenants),
+    endpoint: new TokenEndpointService(new OAuthClientRegistry([CLIENT], storedClients), tokens, tenants),
     tokens,
   };
 }

@@ -5,6 +5,8 @@ import { EmbeddedResourceRepository } from './embedded-resource.repository';
 import { EmbeddedServerSecretRepository } from './embedded-server-secret.repository';
 import { EmbeddedStoreHealth } from './embedded-store.health';
 import { EmbeddedSubscriptionRepository } from './embedded-subscription.repository';
+import { EmbeddedOAuthClientRepository } from './embedded-oauth-client.repository';
+import { EmbeddedStaticTokenRepository } from './embedded-static-token.repository';
 import { EmbeddedTenantRepository } from './embedded-tenant.repository';
 import { EmbeddedStore, EmbeddedStoreOptions } from './embedded.store';
 
@@ -15,6 +17,8 @@ export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions
     resources: new EmbeddedResourceRepository(store),
     memberships: new EmbeddedMembershipRepository(store),
     tenants: new EmbeddedTenantRepository(store),
+    staticTokens: new EmbeddedStaticTokenRepository(store),
+    oauthClients: new EmbeddedOAuthClientRepository(store),
     health: new EmbeddedStoreHealth(store),
     journal: new EmbeddedJournalRepository(store),
     secrets: new EmbeddedServerSecretRepository(store),

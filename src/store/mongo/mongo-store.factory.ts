@@ -8,6 +8,8 @@ import { MongoResourceRepository } from './mongo-resource.repository';
 import { MongoServerSecretRepository, ServerSecretDocument } from './mongo-server-secret.repository';
 import { MongoStoreHealth } from './mongo-store.health';
 import { MongoSubscriptionRepository } from './mongo-subscription.repository';
+import { MongoOAuthClientRepository } from './mongo-oauth-client.repository';
+import { MongoStaticTokenRepository } from './mongo-static-token.repository';
 import { MongoTenantRepository } from './mongo-tenant.repository';
 import {
   journalCounterSchema,
@@ -77,9 +79,9 @@ export async function createMongoStore(
       documentModel,
     ),
     memberships: new MongoMembershipRepository(models.memberships.collection),
-    tenants: new MongoTenantRepository(
-      models.tenants.collection,
-      models.tokens.collection,
+    tenants: new MongoTenantRepository(models.tenants.collection),
+    staticTokens: new MongoStaticTokenRepository(models.tokens.collection),
+    oauthClients: new MongoOAuthClientRepository(
       models.oauthClients.collection as unknown as Collection<OAuthClientRecord>,
     ),
     health: new MongoStoreHealth(connection),

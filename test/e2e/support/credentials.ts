@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { generateToken, hashToken } from '../../../src/auth/token-hash';
-import { TenantRepository, TenantSettings } from '../../../src/store/ports';
+import { StaticTokenRepository, TenantRepository, TenantSettings } from '../../../src/store/ports';
 
 export interface TestCredential {
   token: string;
@@ -35,7 +35,7 @@ export async function addCredential(
 ): Promise<TestCredential> {
   const token = options.token ?? generateToken();
   const tokenId = options.tokenId ?? randomUUID();
-  await app.get(TenantRepository).insertToken({
+  await app.get(StaticTokenRepository).insertToken({
     id: tokenId,
     tenantId,
     label: 'test',
