@@ -1,3 +1,7 @@
+import { StreamingCoreModule } from '../streaming/streaming-core.module';
+import { OAuthModule } from '../auth/oauth/oauth.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { ThrottlingModule } from '../throttling/throttling.module';
 import { Module } from '@nestjs/common';
 import { AdminGuard } from './admin.guard';
 import { OAuthClientsController } from './oauth-clients.controller';
@@ -10,6 +14,7 @@ import { TokensController } from './tokens.controller';
  * behind ADMIN_TOKEN. Repositories come from StoreModule, TenantSettingsService from TenantsModule.
  */
 @Module({
+  imports: [StreamingCoreModule, OAuthModule, TenantsModule, ThrottlingModule],
   controllers: [OAuthClientsController, TenantsController, TokensController],
   providers: [AdminGuard, TenantAdminService],
 })

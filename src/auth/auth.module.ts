@@ -1,3 +1,4 @@
+import { ThrottlingModule } from '../throttling/throttling.module';
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { BearerAuthGuard } from './bearer-auth.guard';
@@ -17,7 +18,7 @@ import { TokenBootstrapService } from './token-bootstrap.service';
  */
 @Module({
   exports: [BearerAuthGuard, CredentialResolver],
-  imports: [OAuthModule, PassportModule.register({ session: false })],
+  imports: [ThrottlingModule, OAuthModule, PassportModule.register({ session: false })],
   providers: [
     BearerAuthGuard,
     BearerStrategy,

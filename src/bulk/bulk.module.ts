@@ -1,6 +1,11 @@
+import { ResourcesModule } from '../resources/resources.module';
 import { Module } from '@nestjs/common';
 import { BulkController } from './bulk.controller';
 import { BulkService } from './bulk.service';
 
-@Module({ controllers: [BulkController], providers: [BulkService] })
+@Module({
+  imports: [ResourcesModule],
+  controllers: [BulkController],
+  providers: [BulkService],
+})
 export class BulkModule {}

@@ -1,5 +1,9 @@
+import { ResourcesModule } from '../resources/resources.module';
 import { Module } from '@nestjs/common';
 import { GroupsController } from './groups.controller';
 
-@Module({ controllers: [GroupsController] })
+@Module({
+  imports: [ResourcesModule],
+  controllers: [GroupsController],
+})
 export class GroupsModule {}

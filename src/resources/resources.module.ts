@@ -1,4 +1,6 @@
-import { Global, Logger, Module } from '@nestjs/common';
+import { StreamingCoreModule } from '../streaming/streaming-core.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { Logger, Module } from '@nestjs/common';
 import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -86,8 +88,8 @@ function readLegacyCursorKey(file: string): string {
  * The SCIM engine wired for Nest: registry, settings, cursor codec, and the resource services: ResourceWriter
  * (every write), ResourceQueryService (every read), ResourcePresenter (stored document → SCIM).
  */
-@Global()
 @Module({
+  imports: [StreamingCoreModule, TenantsModule],
   providers: [
     { provide: SchemaRegistry, inject: [AppConfig], useFactory: loadRegistry },
     {

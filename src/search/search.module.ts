@@ -1,5 +1,9 @@
+import { ResourcesModule } from '../resources/resources.module';
 import { Module } from '@nestjs/common';
 import { SearchController } from './search.controller';
 
-@Module({ controllers: [SearchController] })
+@Module({
+  imports: [ResourcesModule],
+  controllers: [SearchController],
+})
 export class SearchModule {}

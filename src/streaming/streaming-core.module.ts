@@ -1,12 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AdminJournal } from './admin-journal';
 import { JournalNotifier } from './journal-notifier';
 
 /**
- * What every writer needs from the change stream, reachable from any module (global): the in-process
+ * What every writer needs from the change stream, imported by every module that writes: the in-process
  * JournalNotifier (wake-up after a commit) and AdminJournal (admin actions as journal entries).
  */
-@Global()
 @Module({
   providers: [JournalNotifier, AdminJournal],
   exports: [JournalNotifier, AdminJournal],

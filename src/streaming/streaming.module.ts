@@ -1,3 +1,5 @@
+import { StreamingCoreModule } from './streaming-core.module';
+import { ThrottlingModule } from '../throttling/throttling.module';
 import { Module } from '@nestjs/common';
 import { AdminGuard } from '../admin/admin.guard';
 import { SubscriptionAdminService } from './admin/subscription-admin.service';
@@ -16,11 +18,11 @@ import { SseModule } from './sse/sse.module';
 /**
  * The change stream (issue "Streaming"; docs/streaming.md): subscriptions in the admin API, the deliverer of
  * push subscriptions and its transports, the stream's metrics. JournalNotifier and AdminJournal come from the
- * global StreamingCoreModule, the repositories from StoreModule.
+ * StreamingCoreModule, the repositories from StoreModule.
  */
 @Module({
   controllers: [SubscriptionsController],
-  imports: [NatsModule, SseModule],
+  imports: [StreamingCoreModule, ThrottlingModule, NatsModule, SseModule],
   providers: [
     AdminGuard,
     DeliveryScheduler,

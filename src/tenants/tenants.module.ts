@@ -1,8 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TenantSettingsService } from './tenant-settings.service';
 
 /** Per-tenant settings for every module (resources, throttling, admin). Repositories come from StoreModule. */
-@Global()
 @Module({
   exports: [TenantSettingsService],
   providers: [TenantSettingsService],

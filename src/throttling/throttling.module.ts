@@ -1,4 +1,5 @@
-import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { TenantsModule } from '../tenants/tenants.module';
+import { Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { getToken } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
@@ -67,10 +68,10 @@ export class RateLimitStorageModule {}
  * one storage: memory, or Redis when REDIS_URL is set. The guard (TenantThrottlerGuard) is registered in
  * AppModule right after BearerAuthGuard, because global guards run in the order they are registered.
  */
-@Global()
 @Module({
   exports: [AuthFailureLimiter, RateLimitStorageModule, TenantRateLimits],
   imports: [
+    TenantsModule,
     RateLimitStorageModule,
     ThrottlerModule.forRootAsync({
       imports: [RateLimitStorageModule],

@@ -1,4 +1,5 @@
-import { Global, Logger, Module } from '@nestjs/common';
+import { ThrottlingModule } from '../../throttling/throttling.module';
+import { Logger, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { OAuthClientRepository, ServerSecretRepository } from '../../store/ports';
 import { AccessTokenService } from './access-token.service';
@@ -16,11 +17,12 @@ const logger = new Logger('OAuth');
 /**
  * OAuth 2.0 client credentials (RFC 6749 §4.4): the token endpoint, the JWT access tokens and their verifier
  * (registered in CREDENTIAL_VERIFIERS by AuthModule). Clients and signing key are loaded at boot; a bad
- * declaration stops the boot with a message naming the file or setting. Global for AuthenticationSchemes
- * (ServiceProviderConfig) and OAuthClientRegistry (the admin API refuses to shadow a declared client). OAuthClientRepository and ServerSecretRepository come from the global StoreModule.
+ * declaration stops the boot with a message naming the file or setting. Exports AuthenticationSchemes
+ * (ServiceProviderConfig) and OAuthClientRegistry (the admin API refuses to shadow a declared client).
+ * OAuthClientRepository and ServerSecretRepository come from the global StoreModule (infrastructure).
  */
-@Global()
 @Module({
+  imports: [ThrottlingModule],
   controllers: [TokenController],
   providers: [
     {
