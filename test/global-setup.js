@@ -2,6 +2,8 @@
 module.exports = async () => {
   if (!process.env.MONGODB_URI) {
     // eslint-disable-next-line no-console
-    console.warn('\n[scim-stream] MONGODB_URI is not set: the MongoDB contract suite is SKIPPED (embedded store only).\n');
+    console.warn(
+      '\n[scim-stream] MONGODB_URI is not set: the MongoDB contract suite is SKIPPED (embedded store only).\n',
+    );
   }
 };

@@ -457,7 +457,8 @@ export const SETTINGS = [
     defaultText: 'unset',
     // May carry credentials (nats://user:password@host).
     secret: true,
-    description: 'NATS server(s) for `nats` subscriptions (JetStream). Unset: `nats` subscriptions are refused',
+    description:
+      'NATS server(s) for `nats` subscriptions (JetStream). Unset: `nats` subscriptions are refused',
   }),
   defineSetting({
     env: 'NATS_STREAM',

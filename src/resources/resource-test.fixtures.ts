@@ -2,6 +2,7 @@ import { JournalNotifier } from '../streaming/journal-notifier';
 /** Shared wiring of the resource specs: real engine, typed mocks of the store ports (jest-mock-extended). */
 import { mock, MockProxy } from 'jest-mock-extended';
 import { CursorCodec } from '../scim/paging/cursor.codec';
+import { DocumentModel } from '../scim/document/document-model';
 import { newResourceDocument, ResourceDocument } from '../scim/document/resource-document';
 import { createRegistry } from '../scim/schema/core-schemas';
 import { GROUP_SCHEMA, USER_SCHEMA } from '../scim/schema/schema-urns';
@@ -102,6 +103,7 @@ export function resourceFixture(docs: ResourceDocument[] = []): ResourceFixture 
   const notifier = new JournalNotifier();
   const writer = new ResourceWriter(
     registry,
+    new DocumentModel(registry),
     resources,
     query,
     planner,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { newResourceDocument, ResourceDocument } from '../scim/document/resource-document';
+import { DocumentModel } from '../scim/document/document-model';
+import { ResourceDocument } from '../scim/document/resource-document';
 import { changedAttributeNames } from '../scim/patch/attribute-diff';
 import { applyPatch } from '../scim/patch/patch.engine';
 import { validateResource } from '../scim/schema/resource.validator';
@@ -22,7 +23,7 @@ import {
   ViewSelectionInput,
 } from './resource.types';
 import { ScimSettings } from './scim-settings';
-import { attributesOf, externalIdOf, locationOf, nextRevision } from './stored-document';
+import { attributesOf, externalIdOf, locationOf } from './stored-document';
 
 /**
  * Every write of a User or Group (RFC 7644 §3.3, §3.5, §3.6). Each command builds one WriteUnit (the document
@@ -34,6 +35,7 @@ import { attributesOf, externalIdOf, locationOf, nextRevision } from './stored-d
 export class ResourceWriter {
   constructor(
     private readonly registry: SchemaRegistry,
+    private readonly model: DocumentModel,
     private readonly resources: ResourceRepository,
     private readonly query: ResourceQueryService,
     private readonly members: MembershipPlanner,
@@ -61,31 +63,38 @@ export class ResourceWriter {
       strictExtensions: await this.strictExtensions(ctx.tenantId),
       coerce: { maxStringLength: this.settings.attributeMaxLength },
     });
-    const { doc, snapshot } = await writeOptimistically(this.resources, ctx.tenantId, {
-      load: async () => undefined,
-      build: async () => {
-        const id = randomUUID();
-        const members =
-          resourceType === 'Group'
-            ? await this.members.forCreate(ctx.tenantId, id, validated.members ?? [])
-            : undefined;
-        const doc = newResourceDocument(
-          ctx.tenantId,
-          resourceType,
-          id,
-          validated.attributes,
-          validated.schemas,
-        );
-        await this.setPassword(doc, validated.password);
-        // One 'create' entry, members included (changedAttributes lists 'members'), not a separate 'membership'.
-        const changed = changedAttributeNames(this.registry, resourceType, {}, doc, { schemas: doc.schemas });
-        if (validated.password !== undefined) changed.push('password');
-        if (members?.changes) changed.push('members');
-        const entry = await this.entry(ctx, 'create', doc, changed, { members: members?.effect });
-        const result = { doc, snapshot: entry.snapshot! };
-        return { unit: { insert: doc, memberships: members?.change, journal: [entry] }, result };
+    const { doc, snapshot } = await writeOptimistically(
+      this.resources,
+      ctx.tenantId,
+      {
+        load: async () => undefined,
+        build: async () => {
+          const id = randomUUID();
+          const members =
+            resourceType === 'Group'
+              ? await this.members.forCreate(ctx.tenantId, id, validated.members ?? [])
+              : undefined;
+          const doc = this.model.newDocument(
+            ctx.tenantId,
+            resourceType,
+            id,
+            validated.attributes,
+            validated.schemas,
+          );
+          await this.setPassword(doc, validated.password);
+          // One 'create' entry, members included (changedAttributes lists 'members'), not a separate 'membership'.
+          const changed = changedAttributeNames(this.registry, resourceType, {}, doc, {
+            schemas: doc.schemas,
+          });
+          if (validated.password !== undefined) changed.push('password');
+          if (members?.changes) changed.push('members');
+          const entry = await this.entry(ctx, 'create', doc, changed, { members: members?.effect });
+          const result = { doc, snapshot: entry.snapshot! };
+          return { unit: { insert: doc, memberships: members?.change, journal: [entry] }, result };
+        },
       },
-    }, this.wakeAfter(ctx.tenantId));
+      this.wakeAfter(ctx.tenantId),
+    );
     // A new user is in no group yet, so its default view is exactly its snapshot: no second projection and no
     // groups lookup on the path Entra takes for every user it provisions.
     if (resourceType === 'User' && !selection.attributes && !selection.excludedAttributes) {
@@ -104,32 +113,37 @@ export class ResourceWriter {
     selection: AttributeSelectionInput = {},
   ): Promise<ResourceView> {
     const strictExtensions = await this.strictExtensions(ctx.tenantId);
-    const next = await writeOptimistically(this.resources, ctx.tenantId, {
-      ifMatch,
-      load: () => this.query.load(ctx.tenantId, resourceType, id),
-      build: async (existing) => {
-        const validated = validateResource(this.registry, resourceType, body, {
-          mode: 'replace',
-          existing: { ...attributesOf(existing), schemas: existing.schemas },
-          strictExtensions,
-          coerce: { maxStringLength: this.settings.attributeMaxLength },
-        });
-        const members =
-          resourceType === 'Group'
-            ? await this.members.forReplace(ctx.tenantId, id, validated.members ?? [])
-            : undefined;
-        const next = nextRevision(existing, validated.attributes, validated.schemas);
-        await this.setPassword(next, validated.password, existing);
-        const changed = changedAttributeNames(this.registry, resourceType, existing, next, {
-          schemas: next.schemas,
-        });
-        if (validated.password !== undefined) changed.push('password');
-        if (members?.changes) changed.push('members');
-        const entry = await this.entry(ctx, 'replace', next, changed, { members: members?.effect });
-        const unit = { replace: { doc: next, expectedRev: existing._rev }, memberships: members?.change };
-        return { unit: { ...unit, journal: [entry] }, result: next };
+    const next = await writeOptimistically(
+      this.resources,
+      ctx.tenantId,
+      {
+        ifMatch,
+        load: () => this.query.load(ctx.tenantId, resourceType, id),
+        build: async (existing) => {
+          const validated = validateResource(this.registry, resourceType, body, {
+            mode: 'replace',
+            existing: { ...attributesOf(existing), schemas: existing.schemas },
+            strictExtensions,
+            coerce: { maxStringLength: this.settings.attributeMaxLength },
+          });
+          const members =
+            resourceType === 'Group'
+              ? await this.members.forReplace(ctx.tenantId, id, validated.members ?? [])
+              : undefined;
+          const next = this.model.nextRevision(existing, validated.attributes, validated.schemas);
+          await this.setPassword(next, validated.password, existing);
+          const changed = changedAttributeNames(this.registry, resourceType, existing, next, {
+            schemas: next.schemas,
+          });
+          if (validated.password !== undefined) changed.push('password');
+          if (members?.changes) changed.push('members');
+          const entry = await this.entry(ctx, 'replace', next, changed, { members: members?.effect });
+          const unit = { replace: { doc: next, expectedRev: existing._rev }, memberships: members?.change };
+          return { unit: { ...unit, journal: [entry] }, result: next };
+        },
       },
-    }, this.wakeAfter(ctx.tenantId));
+      this.wakeAfter(ctx.tenantId),
+    );
     return this.presenter.view(ctx, next, selection);
   }
 
@@ -146,37 +160,46 @@ export class ResourceWriter {
     selection: ViewSelectionInput = {},
   ): Promise<ResourceView> {
     const strictExtensions = await this.strictExtensions(ctx.tenantId);
-    const doc = await writeOptimistically(this.resources, ctx.tenantId, {
-      ifMatch,
-      load: () => this.query.load(ctx.tenantId, resourceType, id),
-      build: async (existing) => {
-        const result = applyPatch(this.registry, resourceType, attributesOf(existing), body, {
-          maxOperations: this.settings.patchMaxOperations,
-          maxValuesPerOperation: this.settings.patchMaxValuesPerOperation,
-          maxStringLength: this.settings.attributeMaxLength,
-          strictExtensions,
-        });
-        if (result.changed.length === 0) return { result: existing };
-        const members: PlannedMembership | undefined = result.members
-          ? await this.members.forPatch(ctx.tenantId, id, result.members)
-          : undefined;
-        // Adding present members and removing absent ones changes nothing: the version and lastModified must not
-        // move (RFC 7644 §3.5.2.1), or every idempotent retry of Entra's would look like a change.
-        if (members && !members.changes && result.changed.every((c) => c === 'members')) {
-          return { result: existing };
-        }
-        const { id: _id, meta: _meta, schemas, ...attributes } = result.resource;
-        const next = nextRevision(existing, attributes, Array.isArray(schemas) ? schemas : existing.schemas);
-        await this.setPassword(next, result.password, existing);
-        const operation = patchOperation(result.changed, existing, next);
-        const noMemberChange = { added: [], removed: [] };
-        const entry = await this.entry(ctx, operation, next, result.changed, {
-          members: resourceType === 'Group' ? (members?.effect ?? noMemberChange) : undefined,
-        });
-        const unit = { replace: { doc: next, expectedRev: existing._rev }, memberships: members?.change };
-        return { unit: { ...unit, journal: [entry] }, result: next };
+    const doc = await writeOptimistically(
+      this.resources,
+      ctx.tenantId,
+      {
+        ifMatch,
+        load: () => this.query.load(ctx.tenantId, resourceType, id),
+        build: async (existing) => {
+          const result = applyPatch(this.registry, resourceType, attributesOf(existing), body, {
+            maxOperations: this.settings.patchMaxOperations,
+            maxValuesPerOperation: this.settings.patchMaxValuesPerOperation,
+            maxStringLength: this.settings.attributeMaxLength,
+            strictExtensions,
+          });
+          if (result.changed.length === 0) return { result: existing };
+          const members: PlannedMembership | undefined = result.members
+            ? await this.members.forPatch(ctx.tenantId, id, result.members)
+            : undefined;
+          // Adding present members and removing absent ones changes nothing: the version and lastModified must not
+          // move (RFC 7644 §3.5.2.1), or every idempotent retry of Entra's would look like a change.
+          if (members && !members.changes && result.changed.every((c) => c === 'members')) {
+            return { result: existing };
+          }
+          const { id: _id, meta: _meta, schemas, ...attributes } = result.resource;
+          const next = this.model.nextRevision(
+            existing,
+            attributes,
+            Array.isArray(schemas) ? schemas : existing.schemas,
+          );
+          await this.setPassword(next, result.password, existing);
+          const operation = patchOperation(result.changed, existing, next);
+          const noMemberChange = { added: [], removed: [] };
+          const entry = await this.entry(ctx, operation, next, result.changed, {
+            members: resourceType === 'Group' ? (members?.effect ?? noMemberChange) : undefined,
+          });
+          const unit = { replace: { doc: next, expectedRev: existing._rev }, memberships: members?.change };
+          return { unit: { ...unit, journal: [entry] }, result: next };
+        },
       },
-    }, this.wakeAfter(ctx.tenantId));
+      this.wakeAfter(ctx.tenantId),
+    );
     return this.presenter.view(ctx, doc, selection);
   }
 
@@ -187,21 +210,26 @@ export class ResourceWriter {
     id: string,
     ifMatch: string | undefined,
   ): Promise<void> {
-    await writeOptimistically(this.resources, ctx.tenantId, {
-      ifMatch,
-      load: () => this.query.load(ctx.tenantId, resourceType, id),
-      build: async (existing) => {
-        const taken = await this.members.forDelete(ctx.tenantId, existing);
-        const entry = await this.entry(ctx, 'delete', existing, [], {
-          ...taken,
-          deleted: true,
-          time: new Date().toISOString(),
-        });
-        // Compare-and-swap, so that the entry's version is the last one the resource really had.
-        const unit = { delete: { resourceType, id, expectedRev: existing._rev }, journal: [entry] };
-        return { unit, result: undefined };
+    await writeOptimistically(
+      this.resources,
+      ctx.tenantId,
+      {
+        ifMatch,
+        load: () => this.query.load(ctx.tenantId, resourceType, id),
+        build: async (existing) => {
+          const taken = await this.members.forDelete(ctx.tenantId, existing);
+          const entry = await this.entry(ctx, 'delete', existing, [], {
+            ...taken,
+            deleted: true,
+            time: new Date().toISOString(),
+          });
+          // Compare-and-swap, so that the entry's version is the last one the resource really had.
+          const unit = { delete: { resourceType, id, expectedRev: existing._rev }, journal: [entry] };
+          return { unit, result: undefined };
+        },
       },
-    }, this.wakeAfter(ctx.tenantId));
+      this.wakeAfter(ctx.tenantId),
+    );
   }
 
   /**

@@ -6,9 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { CursorCodec, MIN_KEY_BYTES } from '../scim/paging/cursor.codec';
-import { createRegistry } from '../scim/schema/core-schemas';
-import { parseExtensionConfig } from '../scim/schema/extension-config';
-import { SchemaRegistry } from '../scim/schema/schema.registry';
+import { SchemaRegistryModule } from '../schemas/schema-registry.module';
 import { ServerSecretRepository } from '../store/ports';
 import { GroupMembershipReader } from './group-membership.reader';
 import { MembershipPlanner } from './membership.planner';
@@ -18,31 +16,10 @@ import { ResourcePresenter } from './resource.presenter';
 import { ScimContextFactory } from './scim-context.factory';
 import { ScimSettings } from './scim-settings';
 
-/** Custom schema extensions are declared in this file of CONFIG_DIR and need no code (issue 3). */
-export const SCHEMA_EXTENSIONS_FILE = 'schema-extensions.json';
 /** Where releases before the key moved into the store kept it; imported once, then no longer read. */
 export const LEGACY_CURSOR_KEY_FILE = 'cursor.key';
 /** Name of the cursor key among the server secrets of the store. */
 export const CURSOR_KEY_SECRET = 'cursor-key';
-
-function loadRegistry(config: AppConfig): SchemaRegistry {
-  const file = join(config.configDir, SCHEMA_EXTENSIONS_FILE);
-  if (!existsSync(file)) return createRegistry();
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`Invalid configuration: ${file} is not valid JSON (${(error as Error).message})`, {
-      cause: error,
-    });
-  }
-  try {
-    return createRegistry(parseExtensionConfig(json));
-  } catch (error) {
-    const detail = (error as { detail?: string }).detail ?? (error as Error).message;
-    throw new Error(`Invalid configuration: ${file}: ${detail}`, { cause: error });
-  }
-}
 
 /**
  * RFC 9865 cursors are sealed with a key that survives restarts (so cursors handed out stay valid) and that every
@@ -85,13 +62,12 @@ function readLegacyCursorKey(file: string): string {
 }
 
 /**
- * The SCIM engine wired for Nest: registry, settings, cursor codec, and the resource services: ResourceWriter
+ * The SCIM engine wired for Nest: settings, cursor codec, and the resource services: ResourceWriter
  * (every write), ResourceQueryService (every read), ResourcePresenter (stored document → SCIM).
  */
 @Module({
-  imports: [StreamingCoreModule, TenantsModule],
+  imports: [SchemaRegistryModule, StreamingCoreModule, TenantsModule],
   providers: [
-    { provide: SchemaRegistry, inject: [AppConfig], useFactory: loadRegistry },
     {
       provide: ScimSettings,
       inject: [AppConfig],
@@ -111,7 +87,7 @@ function readLegacyCursorKey(file: string): string {
     ScimContextFactory,
   ],
   exports: [
-    SchemaRegistry,
+    SchemaRegistryModule,
     ScimSettings,
     CursorCodec,
     ResourcePresenter,

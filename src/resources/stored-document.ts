@@ -1,6 +1,6 @@
 /** Small helpers over stored documents shared by the write and the read side. */
 import { ScimError } from '../scim/errors';
-import { computeShadows, ResourceDocument, versionTag } from '../scim/document/resource-document';
+import { ResourceDocument } from '../scim/document/resource-document';
 import { StorageAttributes } from '../scim/schema/resource.validator';
 
 const ENDPOINT: Record<string, string> = { User: 'Users', Group: 'Groups' };
@@ -20,30 +20,6 @@ export function attributesOf(doc: ResourceDocument, withCommon = false): Storage
   }
   if (withCommon) (attributes.meta as Record<string, unknown>) = { ...doc.meta };
   return attributes;
-}
-
-/** The document that follows `existing`: next revision, new lastModified, the given attributes. */
-export function nextRevision(
-  existing: ResourceDocument,
-  attributes: StorageAttributes,
-  schemas: string[],
-): ResourceDocument {
-  const rev = existing._rev + 1;
-  return {
-    ...attributes,
-    _tenant: existing._tenant,
-    _type: existing._type,
-    _rev: rev,
-    _ci: computeShadows(attributes),
-    id: existing.id,
-    schemas,
-    meta: {
-      resourceType: existing.meta.resourceType,
-      created: existing.meta.created,
-      lastModified: new Date().toISOString(),
-      version: versionTag(existing.id, rev),
-    },
-  };
 }
 
 /** The resource's externalId (RFC 7643 §3.1), when it has one. */

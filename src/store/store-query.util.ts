@@ -11,7 +11,9 @@ import {
   ServerSecretRepository,
   SortSpec,
   StoreHealth,
-  TenantRepository, StaticTokenRepository, OAuthClientRepository,
+  TenantRepository,
+  StaticTokenRepository,
+  OAuthClientRepository,
 } from './ports';
 import { ScimError } from '../scim/errors';
 import { SubscriptionRepository } from './subscription.port';

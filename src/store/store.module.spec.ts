@@ -1,3 +1,4 @@
+import { SchemaRegistryModule } from '../schemas/schema-registry.module';
 import { MongoStoreModule } from './mongo/mongo-store.module';
 import { StoreModule } from './store.module';
 import { STORE_ADAPTERS } from './store-query.util';
@@ -12,17 +13,21 @@ describe(StoreModule.name, () => {
   it('binds the embedded store, without any MongoDB module, when MONGODB_URI is unset', () => {
     const sut = StoreModule.forRoot({ mongodbUri: undefined });
 
-    expect(sut.imports).toEqual([]);
+    // The schema registry (for the document model) and nothing of MongoDB.
+    expect(sut.imports).toEqual([SchemaRegistryModule]);
     expect(providesAdapters(sut)).toBe(true);
   });
 
   it('binds the MongoDB store through @nestjs/mongoose when MONGODB_URI is set', () => {
     const sut = StoreModule.forRoot({ mongodbUri: 'mongodb://db.example:27017/scim?replicaSet=rs0' });
 
-    const mongo = sut.imports?.[0] as ReturnType<typeof MongoStoreModule.forRoot>;
+    expect(sut.imports?.[0]).toBe(SchemaRegistryModule);
+    const mongo = sut.imports?.[1] as ReturnType<typeof MongoStoreModule.forRoot>;
     expect(mongo.module).toBe(MongoStoreModule);
     expect(mongo.exports).toEqual([STORE_ADAPTERS]);
-    expect(mongo.imports).toHaveLength(1);
+    // The registry's document model (unique indexes) and the @nestjs/mongoose connection.
+    expect(mongo.imports).toHaveLength(2);
+    expect(mongo.imports?.[0]).toBe(SchemaRegistryModule);
     expect(providesAdapters(sut)).toBe(false);
   });
 });

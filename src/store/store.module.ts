@@ -1,5 +1,7 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { DocumentModel } from '../scim/document/document-model';
+import { SchemaRegistryModule } from '../schemas/schema-registry.module';
 import { openEmbeddedStore } from './embedded/embedded-store.factory';
 import { MongoStoreModule } from './mongo/mongo-store.module';
 import {
@@ -20,8 +22,11 @@ const logger = new Logger('StoreModule');
 /** What the store choice depends on; known when the application module is built (AppModule.forRoot). */
 export type StoreConfig = Pick<AppConfig, 'mongodbUri'>;
 
-function openEmbedded(config: AppConfig): StoreAdapters {
-  const adapters = openEmbeddedStore(config.dataDir, { journalRetentionDays: config.journalRetentionDays });
+function openEmbedded(config: AppConfig, model: DocumentModel): StoreAdapters {
+  const adapters = openEmbeddedStore(config.dataDir, {
+    journalRetentionDays: config.journalRetentionDays,
+    model,
+  });
   logger.log(`Using the embedded store in ${config.dataDir}`);
   return adapters;
 }
@@ -33,8 +38,9 @@ function openEmbedded(config: AppConfig): StoreAdapters {
  *
  * Binds the store ports (ResourceRepository, MembershipRepository, TenantRepository, StaticTokenRepository,
  * OAuthClientRepository, JournalRepository,
- * ServerSecretRepository, StoreHealth) for the whole application, to the adapter the configuration picks, and closes the store on
- * shutdown.
+ * ServerSecretRepository, SubscriptionRepository, StoreHealth) for the whole application, to the adapter the
+ * configuration picks, with the application's DocumentModel (its unique attributes, extensions included), and
+ * closes the store on shutdown.
  */
 @Global()
 @Module({})
@@ -44,7 +50,7 @@ export class StoreModule implements OnApplicationShutdown {
   static forRoot(config: StoreConfig): DynamicModule {
     const mongo = config.mongodbUri !== undefined && config.mongodbUri !== '';
     return {
-      imports: mongo ? [MongoStoreModule.forRoot(config.mongodbUri!)] : [],
+      imports: [SchemaRegistryModule, ...(mongo ? [MongoStoreModule.forRoot(config.mongodbUri!)] : [])],
       exports: [
         JournalRepository,
         MembershipRepository,
@@ -59,7 +65,9 @@ export class StoreModule implements OnApplicationShutdown {
       global: true,
       module: StoreModule,
       providers: [
-        ...(mongo ? [] : [{ provide: STORE_ADAPTERS, inject: [AppConfig], useFactory: openEmbedded }]),
+        ...(mongo
+          ? []
+          : [{ provide: STORE_ADAPTERS, inject: [AppConfig, DocumentModel], useFactory: openEmbedded }]),
         { provide: JournalRepository, inject: [STORE_ADAPTERS], useFactory: (a: StoreAdapters) => a.journal },
         {
           provide: MembershipRepository,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEmbeddedStore } from '../../src/store/embedded/embedded-store.factory';
+import { CONTRACT_MODEL } from './contract-model';
 import { describeJournalContract } from './journal.contract';
 import { describeRepositoryContract, StoreHarness } from './resource-repository.contract';
 import { describeServerSecretRepositoryContract } from './server-secret-repository.contract';
@@ -12,7 +13,7 @@ import { describeTenantRepositoryContract } from './tenant-repository.contract';
 function embeddedHarness(): StoreHarness {
   const dataDir = mkdtempSync(join(tmpdir(), 'scim-stream-contract-'));
   return {
-    open: async () => openEmbeddedStore(dataDir),
+    open: async () => openEmbeddedStore(dataDir, { model: CONTRACT_MODEL }),
     destroy: async () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }

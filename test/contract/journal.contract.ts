@@ -5,7 +5,7 @@
  */
 import { ScimError } from '../../src/scim/errors';
 import { JournalEntryInput, WriteUnit } from '../../src/store/ports';
-import { computeShadows, ResourceDocument, versionTag } from '../../src/scim/document/resource-document';
+import { lookupShadows, ResourceDocument, versionTag } from '../../src/scim/document/resource-document';
 import { StoreAdapters } from '../../src/store/store-query.util';
 import { StoreHarness } from './resource-repository.contract';
 import { writesThroughCommit } from './writes-through-commit';
@@ -21,7 +21,7 @@ function user(id: string, userName: string, rev = 1, tenant = T1): ResourceDocum
     _tenant: tenant,
     _type: 'User',
     _rev: rev,
-    _ci: computeShadows(attributes),
+    _ci: lookupShadows(attributes),
     id,
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
     meta: { resourceType: 'User', created: at, lastModified: at, version: versionTag(id, rev) },
@@ -36,7 +36,7 @@ function group(id: string, displayName: string, rev = 1): ResourceDocument {
     _tenant: T1,
     _type: 'Group',
     _rev: rev,
-    _ci: computeShadows(attributes),
+    _ci: lookupShadows(attributes),
     id,
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
     meta: { resourceType: 'Group', created: at, lastModified: at, version: versionTag(id, rev) },

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import { createMongoStore } from '../../src/store/mongo/mongo-store.factory';
 import { COLLECTIONS } from '../../src/store/mongo/mongo.schemas';
+import { CONTRACT_MODEL } from './contract-model';
 import { describeJournalContract } from './journal.contract';
 import { describeRepositoryContract, StoreHarness } from './resource-repository.contract';
 import { describeServerSecretRepositoryContract } from './server-secret-repository.contract';
@@ -22,7 +23,10 @@ async function withConnection<T>(work: (connection: mongoose.Connection) => Prom
 
 function mongoHarness(): StoreHarness {
   return {
-    open: async () => createMongoStore(await mongoose.createConnection(uri!, { dbName }).asPromise()),
+    open: async () =>
+      createMongoStore(await mongoose.createConnection(uri!, { dbName }).asPromise(), {
+        model: CONTRACT_MODEL,
+      }),
     destroy: () =>
       withConnection(async (connection) => {
         for (const name of Object.values(COLLECTIONS)) await connection.collection(name).deleteMany({});

@@ -7,8 +7,9 @@
 import { ScimError } from '../../src/scim/errors';
 import { foldedOrderPattern } from '../../src/scim/filter/folded-order';
 import { TenantRecord, TokenRecord } from '../../src/store/ports';
-import { computeShadows, ResourceDocument, versionTag } from '../../src/scim/document/resource-document';
+import { lookupShadows, ResourceDocument, versionTag } from '../../src/scim/document/resource-document';
 import { StoreAdapters } from '../../src/store/store-query.util';
+import { BADGE_KEY, BADGE_SCHEMA } from './contract-model';
 import { writesThroughCommit } from './writes-through-commit';
 
 export interface StoreHarness {
@@ -35,7 +36,7 @@ function resource(
     _tenant: tenant,
     _type: type,
     _rev: rev,
-    _ci: computeShadows(attributes),
+    _ci: lookupShadows(attributes),
     id,
     schemas: [type === 'User' ? USER_SCHEMA : GROUP_SCHEMA],
     meta: { resourceType: type, created: at, lastModified: at, version: versionTag(id, rev) },
@@ -150,6 +151,80 @@ export function describeRepositoryContract(name: string, createHarness: () => St
         const error = await scimErrorOf(write.insert(T1, user('u1', 'bob')));
         expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
         expect((await sut.resources.findById(T1, 'User', 'u1'))!.userName).toBe('alice');
+      });
+    });
+
+    describe('unique extension attributes (the DocumentModel of CONTRACT_MODEL)', () => {
+      const badge = (values: Record<string, unknown>) => ({
+        schemas: [USER_SCHEMA, BADGE_SCHEMA],
+        [BADGE_KEY]: values,
+      });
+      const badged = (id: string, values: Record<string, unknown>, tenant = T1) =>
+        resource(tenant, 'User', id, { userName: id, ...badge(values) });
+
+      it('refuses a second User with the same badgeCode, differing only in case, with 409 naming the attribute', async () => {
+        await write.insert(T1, badged('u1', { badgeCode: 'B-1' }));
+        const error = await scimErrorOf(write.insert(T1, badged('u2', { badgeCode: 'b-1' })));
+        expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+        expect(error.message).toContain(`${BADGE_SCHEMA}:badgeCode`);
+        expect(await sut.resources.findById(T1, 'User', 'u2')).toBeNull();
+      });
+
+      it('compares a caseExact unique attribute exactly: "K-1" and "k-1" are two values', async () => {
+        await write.insert(T1, badged('u1', { deskKey: 'K-1' }));
+        await write.insert(T1, badged('u2', { deskKey: 'k-1' }));
+        const error = await scimErrorOf(write.insert(T1, badged('u3', { deskKey: 'K-1' })));
+        expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+      });
+
+      it('enforces a unique integer attribute', async () => {
+        await write.insert(T1, badged('u1', { badgeNumber: 42 }));
+        await write.insert(T1, badged('u2', { badgeNumber: 43 }));
+        const error = await scimErrorOf(write.insert(T1, badged('u3', { badgeNumber: 42 })));
+        expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+      });
+
+      it('allows many Users without the attribute and the same value in two tenants', async () => {
+        await write.insert(T1, user('u1', 'a'));
+        await write.insert(T1, user('u2', 'b'));
+        await write.insert(T1, badged('u3', { badgeCode: 'B-1' }));
+        await write.insert(T2, badged('u4', { badgeCode: 'B-1' }, T2));
+        expect(await sut.resources.existingIds(T1, 'User', ['u1', 'u2', 'u3'])).toEqual(
+          new Set(['u1', 'u2', 'u3']),
+        );
+        expect(await sut.resources.findById(T2, 'User', 'u4')).not.toBeNull();
+      });
+
+      it('leaves attributes that are not unique alone', async () => {
+        await write.insert(T1, badged('u1', { floor: '3' }));
+        await write.insert(T1, badged('u2', { floor: '3' }));
+        expect(await sut.resources.existingIds(T1, 'User', ['u1', 'u2'])).toEqual(new Set(['u1', 'u2']));
+      });
+
+      it("refuses a replace that takes another User's value and keeps the document", async () => {
+        await write.insert(T1, badged('u1', { badgeCode: 'B-1' }));
+        await write.insert(T1, badged('u2', { badgeCode: 'B-2' }));
+        const next = { ...badged('u2', { badgeCode: 'B-1' }), _rev: 2 };
+        const error = await scimErrorOf(write.replace(T1, next, 1));
+        expect([error.status, error.scimType]).toEqual([409, 'uniqueness']);
+        expect((await sut.resources.findById(T1, 'User', 'u2'))![BADGE_KEY]).toEqual({ badgeCode: 'B-2' });
+      });
+
+      it('frees the value when its holder is deleted or gives it up', async () => {
+        await write.insert(T1, badged('u1', { badgeCode: 'B-1' }));
+        await write.insert(T1, badged('u2', { badgeCode: 'B-2' }));
+        await write.delete(T1, 'User', 'u1');
+        await write.insert(T1, badged('u3', { badgeCode: 'B-1' }));
+        expect(await write.replace(T1, { ...badged('u2', { badgeCode: 'B-9' }), _rev: 2 }, 1)).toBe(true);
+        await write.insert(T1, badged('u4', { badgeCode: 'B-2' }));
+        expect(await sut.resources.existingIds(T1, 'User', ['u3', 'u4'])).toEqual(new Set(['u3', 'u4']));
+      });
+
+      it('still enforces it after a reopen', async () => {
+        await write.insert(T1, badged('u1', { badgeCode: 'B-1' }));
+        await reopen();
+        const error = await scimErrorOf(write.insert(T1, badged('u2', { badgeCode: 'B-1' })));
+        expect(error.scimType).toBe('uniqueness');
       });
     });
 
@@ -719,7 +794,9 @@ export function describeRepositoryContract(name: string, createHarness: () => St
 
       it('keeps an optional expiry', async () => {
         await sut.staticTokens.insertToken({ ...token, expiresAt: '2030-01-01T00:00:00.000Z' });
-        expect((await sut.staticTokens.findTokenByHash(token.hash))!.expiresAt).toBe('2030-01-01T00:00:00.000Z');
+        expect((await sut.staticTokens.findTokenByHash(token.hash))!.expiresAt).toBe(
+          '2030-01-01T00:00:00.000Z',
+        );
       });
 
       it('refuses a second token with the same hash with 409', async () => {

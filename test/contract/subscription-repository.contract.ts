@@ -9,7 +9,11 @@ import { StoreAdapters } from '../../src/store/store-query.util';
 import type { DeliveryAttemptRecord } from '../../src/store/subscription.port';
 import type { StoreHarness } from './resource-repository.contract';
 
-function subscription(id: string, tenantId = 't1', createdAt = '2026-01-01T00:00:00.000Z'): SubscriptionRecord {
+function subscription(
+  id: string,
+  tenantId = 't1',
+  createdAt = '2026-01-01T00:00:00.000Z',
+): SubscriptionRecord {
   return {
     id,
     tenantId,
@@ -42,7 +46,10 @@ function attempt(subscriptionId: string, seq: number): DeliveryAttemptRecord {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function describeSubscriptionRepositoryContract(name: string, createHarness: () => StoreHarness): void {
+export function describeSubscriptionRepositoryContract(
+  name: string,
+  createHarness: () => StoreHarness,
+): void {
   describe(`${name}: SubscriptionRepository`, () => {
     let harness: StoreHarness;
     let adapters: StoreAdapters;

@@ -80,9 +80,9 @@ describe('layout boundaries (dependency-cruiser)', () => {
       'src/users/users.service.ts': "import mongoose from 'mongoose';\nexport const m = mongoose;\n",
       'src/store/mongo/ok.ts': "import mongoose from 'mongoose';\nexport const m = mongoose;\n",
     });
-    expect(found.some((v) => v.startsWith('only-mongo-adapter-imports-mongoose: src/users/users.service.ts'))).toBe(
-      true,
-    );
+    expect(
+      found.some((v) => v.startsWith('only-mongo-adapter-imports-mongoose: src/users/users.service.ts')),
+    ).toBe(true);
     expect(found.some((v) => v.includes('src/store/mongo/ok.ts'))).toBe(false);
   });
 
@@ -116,11 +116,15 @@ function eslintRulesHit(source: string, filePath: string): string[] {
   const eslintBin = join(repo, 'node_modules', 'eslint', 'bin', 'eslint.js');
   let out: string;
   try {
-    out = execFileSync(process.execPath, [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', filePath], {
-      cwd: repo,
-      input: source,
-      encoding: 'utf8',
-    });
+    out = execFileSync(
+      process.execPath,
+      [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', filePath],
+      {
+        cwd: repo,
+        input: source,
+        encoding: 'utf8',
+      },
+    );
   } catch (error) {
     out = (error as { stdout: string }).stdout;
   }

@@ -2,6 +2,7 @@ import { SchemaRegistry, extensionStorageKey } from '../schema/schema.registry';
 import { AttributeDefinition } from '../schema/attribute-definition';
 import {
   lookupShadows,
+  newResourceDocument,
   ResourceDocument,
   SHADOWED_PATHS,
   ShadowFields,
@@ -143,16 +144,7 @@ export class DocumentModel {
     schemas: string[],
     now: string = new Date().toISOString(),
   ): ResourceDocument {
-    return {
-      ...attributes,
-      _tenant: tenantId,
-      _type: resourceType,
-      _rev: 1,
-      _ci: this.shadows(resourceType, attributes),
-      id,
-      schemas,
-      meta: { resourceType, created: now, lastModified: now, version: versionTag(id, 1) },
-    };
+    return newResourceDocument(tenantId, resourceType, id, attributes, schemas, now, this);
   }
 
   /**

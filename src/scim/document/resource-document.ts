@@ -63,13 +63,6 @@ export function lookupShadows(doc: Record<string, unknown>): ShadowFields {
   return shadows;
 }
 
-/**
- * The lookup shadows only (see lookupShadows). Kept for callers that build documents without the model: the
- * stores recompute `_ci` from their DocumentModel on every write, so the unique shadows are never missing.
- * @deprecated use DocumentModel.shadows
- */
-export const computeShadows = lookupShadows;
-
 /** meta.version is a weak entity tag (RFC 7644 §3.14) derived from the revision. */
 export function versionTag(id: string, rev: number): string {
   return `W/"${rev}-${id.slice(0, 8)}"`;

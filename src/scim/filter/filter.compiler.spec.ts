@@ -4,7 +4,7 @@ import { AttributeDefinition } from '../schema/attribute-definition';
 import { createRegistry } from '../schema/core-schemas';
 import { ENTERPRISE_USER_SCHEMA } from '../schema/schema-urns';
 import { extensionStorageKey } from '../schema/schema.registry';
-import { computeShadows } from '../document/resource-document';
+import { lookupShadows } from '../document/resource-document';
 import { FilterNode } from './filter.ast';
 import {
   compileFilter,
@@ -63,7 +63,7 @@ const registry = createRegistry([
 ]);
 
 function withShadows(doc: Record<string, unknown>): Record<string, unknown> {
-  return { ...doc, _ci: computeShadows(doc) };
+  return { ...doc, _ci: lookupShadows(doc) };
 }
 
 /** Users in storage shape (resource-document.ts), with their `_ci` shadows. */

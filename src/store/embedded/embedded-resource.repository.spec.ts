@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { Query } from 'mingo';
 import { QueryDocument, SortSpec, WriteUnit } from '../ports';
-import { computeShadows, ResourceDocument } from '../../scim/document/resource-document';
+import { lookupShadows, ResourceDocument } from '../../scim/document/resource-document';
 import * as queryUtil from '../store-query.util';
 import { EmbeddedResourceRepository } from './embedded-resource.repository';
 import { EmbeddedStore } from './embedded.store';
@@ -18,7 +18,7 @@ function user(id: string, userName: string, extra: Record<string, unknown> = {})
     _tenant: T,
     _type: 'User',
     _rev: 1,
-    _ci: computeShadows(attributes),
+    _ci: lookupShadows(attributes),
     id,
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
     meta: { resourceType: 'User', created: 'c', lastModified: 'm', version: 'v' },

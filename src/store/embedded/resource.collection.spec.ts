@@ -1,4 +1,4 @@
-import { computeShadows, ResourceDocument } from '../../scim/document/resource-document';
+import { lookupShadows, ResourceDocument } from '../../scim/document/resource-document';
 import { indexKeys, ResourceCollection } from './resource.collection';
 
 function user(id: string, userName: string, extra: Record<string, unknown> = {}): ResourceDocument {
@@ -7,7 +7,7 @@ function user(id: string, userName: string, extra: Record<string, unknown> = {})
     _tenant: 't',
     _type: 'User',
     _rev: 1,
-    _ci: computeShadows(attributes),
+    _ci: lookupShadows(attributes),
     id,
     schemas: [],
     meta: { resourceType: 'User', created: '', lastModified: '', version: '' },

@@ -2,6 +2,8 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { AppConfig } from '../../config/app-config';
+import { DocumentModel } from '../../scim/document/document-model';
+import { SchemaRegistryModule } from '../../schemas/schema-registry.module';
 import { STORE_ADAPTERS } from '../store-query.util';
 import { createMongoStore } from './mongo-store.factory';
 
@@ -17,15 +19,17 @@ export class MongoStoreModule {
       module: MongoStoreModule,
       // A database starting alongside the app gets about a minute; then boot fails with the driver's reason.
       imports: [
+        SchemaRegistryModule,
         MongooseModule.forRoot(uri, { retryAttempts: 5, retryDelay: 2000, serverSelectionTimeoutMS: 10_000 }),
       ],
       providers: [
         {
           provide: STORE_ADAPTERS,
-          inject: [getConnectionToken(), AppConfig],
-          useFactory: async (connection: Connection, config: AppConfig) => {
+          inject: [getConnectionToken(), AppConfig, DocumentModel],
+          useFactory: async (connection: Connection, config: AppConfig, model: DocumentModel) => {
             const adapters = await createMongoStore(connection, {
               journalRetentionDays: config.journalRetentionDays,
+              model,
             });
             new Logger('StoreModule').log('Using MongoDB (MONGODB_URI)');
             return adapters;

@@ -159,7 +159,10 @@ describe(DeliveryScheduler.name, () => {
   it('reads the journal ahead instead of once per event', async () => {
     const ports = fakePorts(Array.from({ length: 20 }, (_, i) => entry(i + 1)));
     ports.records.set('sub', record());
-    scheduler(ports, new ScriptedTransport(), new JournalNotifier(), { ...FAST, pollIntervalMs: 60_000 }).start();
+    scheduler(ports, new ScriptedTransport(), new JournalNotifier(), {
+      ...FAST,
+      pollIntervalMs: 60_000,
+    }).start();
 
     await until(() => ports.records.get('sub')!.position === 20);
 

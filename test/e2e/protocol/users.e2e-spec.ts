@@ -606,3 +606,89 @@ describe('Users: immutable attributes (RFC 7644 §3.5.1) (e2e)', () => {
     expect(response.json<Json>()[IMMUTABLE_EXT]).toEqual({ hireId: 'H-5' });
   });
 });
+
+describe('Users: unique extension attributes (RFC 7643 §2.2 uniqueness "server", RFC 7644 §3.3) (e2e)', () => {
+  // A value declared unique in config/schema-extensions.json and advertised so in /Schemas is enforced: before
+  // issue 9 the stores knew only userName and Group displayName, so this discovery document lied.
+  const BADGE_EXT = 'urn:ietf:params:scim:schemas:extension:badges:2.0:User';
+  let t: TestApp;
+  let scim: ScimClient;
+  let configDir: string;
+
+  beforeAll(async () => {
+    configDir = mkdtempSync(join(tmpdir(), 'scim-e2e-config-'));
+    copyFileSync(join(__dirname, '../../../config/default.json'), join(configDir, 'default.json'));
+    writeFileSync(
+      join(configDir, 'schema-extensions.json'),
+      JSON.stringify({
+        extensions: [
+          {
+            schema: BADGE_EXT,
+            name: 'BadgeUser',
+            resourceType: 'User',
+            attributes: [{ name: 'badge', type: 'string', uniqueness: 'server' }],
+          },
+        ],
+      }),
+    );
+    ({ t, scim } = await startClient({ configDir }));
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(configDir, { recursive: true, force: true });
+  });
+
+  it('advertises the attribute as unique in /Schemas', async () => {
+    const schema = (await scim.get(`/Schemas/${BADGE_EXT}`)).json<Json>();
+    expect(schema.attributes).toEqual([expect.objectContaining({ name: 'badge', uniqueness: 'server' })]);
+  });
+
+  it("refuses a POST that repeats another User's value (case aside) with 409 uniqueness and creates nothing", async () => {
+    await scim.createUser({ userName: uniqueName(), [BADGE_EXT]: { badge: 'B-100' } });
+    const second = uniqueName();
+
+    const response = await scim.post('/Users', {
+      schemas: [USER_SCHEMA, BADGE_EXT],
+      userName: second,
+      [BADGE_EXT]: { badge: 'b-100' },
+    });
+
+    expect(expectScimError(response, 409, 'uniqueness').detail).toContain(`${BADGE_EXT}:badge`);
+    const found = await scim.query('/Users', { filter: `userName eq "${second}"` });
+    expect(found.json<Json>().totalResults).toBe(0);
+  });
+
+  it("refuses a PATCH and a PUT that take another User's value, and keeps the resource", async () => {
+    await scim.createUser({ userName: uniqueName(), [BADGE_EXT]: { badge: 'B-200' } });
+    const other = await scim.createUser({ userName: uniqueName(), [BADGE_EXT]: { badge: 'B-201' } });
+
+    const patched = await scim.patch(`/Users/${other.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: `${BADGE_EXT}:badge`, value: 'B-200' }],
+    });
+    const replaced = await scim.put(`/Users/${other.id}`, {
+      schemas: [USER_SCHEMA, BADGE_EXT],
+      userName: other.userName,
+      [BADGE_EXT]: { badge: 'B-200' },
+    });
+
+    expectScimError(patched, 409, 'uniqueness');
+    expectScimError(replaced, 409, 'uniqueness');
+    expect((await scim.get(`/Users/${other.id}`)).json<Json>()[BADGE_EXT]).toEqual({ badge: 'B-201' });
+  });
+
+  it('accepts distinct values, Users without one, and a User keeping its own value', async () => {
+    const a = await scim.createUser({ userName: uniqueName(), [BADGE_EXT]: { badge: 'B-300' } });
+    await scim.createUser({ userName: uniqueName(), [BADGE_EXT]: { badge: 'B-301' } });
+    await scim.createUser({ userName: uniqueName() });
+    await scim.createUser({ userName: uniqueName() });
+
+    const response = await scim.put(`/Users/${a.id}`, {
+      schemas: [USER_SCHEMA, BADGE_EXT],
+      userName: a.userName,
+      [BADGE_EXT]: { badge: 'B-300' },
+    });
+
+    expect(response.statusCode).toBe(200);
+  });
+});
