@@ -45,7 +45,7 @@ export function userBody(n: number | string): Record<string, unknown> {
   };
 }
 
-/** The stored document ResourceService.create() would write for this body (validation included). */
+/** The stored document ResourceWriter.create() would write for this body (validation included). */
 function documentOf(
   registry: SchemaRegistry,
   model: DocumentModel,
@@ -65,7 +65,7 @@ function documentOf(
 /**
  * Fills a fresh DATA_DIR through the embedded store's own prepared statements, in large transactions and with
  * synchronous=NORMAL (this connection only: the server reopens the file with FULL). Going through HTTP would
- * take minutes for 200,000 rows; the documents are built exactly as ResourceService.create() builds them.
+ * take minutes for 200,000 rows; the documents are built exactly as ResourceWriter.create() builds them.
  *
  * An adapter-level bulk import, deliberately not on the ports (whose only write is commit(), journalled):
  * used by the bench alone, on a DATA_DIR no server is running on, and it writes no journal entries, so the
