@@ -16,7 +16,7 @@ export interface ScenarioData {
 
 const randomInt = (below: number) => Math.floor(Math.random() * below);
 
-/** Entra's member PATCH dialect (entra.md §4.13, §4.14): a value list for Add and for Remove. */
+/** Entra's member PATCH dialect (docs/entra.md §4.13, §4.14): a value list for Add and for Remove. */
 function memberPatch(op: 'Add' | 'Remove', memberId: string) {
   return { schemas: [PATCH_OP_SCHEMA], Operations: [{ op, path: 'members', value: [{ value: memberId }] }] };
 }

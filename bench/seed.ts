@@ -29,7 +29,7 @@ export interface SeedResult {
 /** Rows per SQLite transaction: one commit per batch instead of one fsync per row. */
 const BATCH = 5000;
 
-/** What an Entra-provisioned user typically carries (entra.md §4.1), numbered. */
+/** What an Entra-provisioned user typically carries (docs/entra.md §4.1), numbered. */
 export function userBody(n: number | string): Record<string, unknown> {
   return {
     schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA],

@@ -44,7 +44,7 @@ export interface ResourceEndpoint {
   /**
    * PATCH without attributes/excludedAttributes answers 204 instead of 200 + resource (RFC 7644 §3.5.2 allows
    * both). Entra expects 204 for groups (re-reading a 100k-member group after every change would be wasteful)
-   * and 200 with the user for users (entra.md §4.5, §4.12).
+   * and 200 with the user for users (docs/entra.md §4.5, §4.12).
    */
   patchAnswersNoContent: boolean;
   example: Record<string, unknown>;

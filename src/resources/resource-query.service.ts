@@ -142,7 +142,7 @@ export class ResourceQueryService {
     const ast = parseFilter(filter, {
       maxLength: this.settings.filterMaxLength,
       maxDepth: this.settings.filterMaxDepth,
-      // Entra's legacy reference checks send unquoted ids (entra.md §4.3, §4.17).
+      // Entra's legacy reference checks send unquoted ids (docs/entra.md §4.3, §4.17).
       bareValues: true,
     });
     const compiled = compileFilter(this.registry, resourceType, ast, {

@@ -24,7 +24,7 @@ import { TenantRateLimits } from './tenant-rate-limits';
  * The limit is the tenant's (TenantRateLimits); public routes (probes, metrics, docs) and requests without a
  * principal (admin routes have their own guard) are not throttled.
  *
- * Over the limit: 429 with Retry-After (entra.md §10.3 recommends exactly this if one must throttle) and a
+ * Over the limit: 429 with Retry-After (docs/entra.md §10.3 recommends exactly this if one must throttle) and a
  * SCIM error body. The bucket (gcra.ts) lets a credential send `burst` requests at once and `perSecond`
  * sustained; X-RateLimit-* headers are not sent (setHeaders: false), only Retry-After on a 429.
  */

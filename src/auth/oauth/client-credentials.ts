@@ -15,7 +15,7 @@ export type TokenRequestParams = Readonly<Record<string, string>>;
 /**
  * Reads the client credentials of a token request: HTTP Basic (client_secret_basic, RFC 6749 §2.3.1), form
  * fields client_id + client_secret (client_secret_post), or both at once — Entra's "How credentials are sent"
- * offers Header, Body and Both (entra.md §9.1). Both must then name the same client and secret, otherwise the
+ * offers Header, Body and Both (docs/entra.md §9.1). Both must then name the same client and secret, otherwise the
  * request is ambiguous: invalid_request. Missing or unreadable credentials are invalid_client.
  */
 export function presentedClientCredentials(

@@ -15,7 +15,7 @@ export interface OAuthClientSecret {
   /** Carried by the tokens this secret obtained (client-secret.ts secretFingerprint). */
   fingerprint: string;
   label?: string;
-  /** ISO 8601; the secret is refused from this instant on (gallery rule: secrets expire, entra.md §9.1). */
+  /** ISO 8601; the secret is refused from this instant on (gallery rule: secrets expire, docs/entra.md §9.1). */
   notAfter?: string;
 }
 

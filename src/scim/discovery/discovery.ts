@@ -10,7 +10,7 @@ import { RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA } f
  * Pure builders of the discovery resources (RFC 7644 §4): /ServiceProviderConfig (RFC 7643 §5),
  * /ResourceTypes (RFC 7643 §6) and /Schemas (RFC 7643 §7). They describe exactly what the registry and the
  * options say; the Nest side passes its real limits so the document never promises more than the server does.
- * No null values anywhere: Entra's schema discovery chokes on them (entra.md §3 "/Schemas").
+ * No null values anywhere: Entra's schema discovery chokes on them (docs/entra.md §3 "/Schemas").
  */
 
 /** RFC 7643 §5 authenticationSchemes element. */

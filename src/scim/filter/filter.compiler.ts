@@ -30,7 +30,7 @@ export interface CompileFilterOptions {
   unknownAttributes?: 'reject' | 'noMatch';
   /**
    * false (default): an attribute of an undeclared extension (`urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attr>`)
-   * is filterable as the string the lenient store keeps (entra.md §6, §7.4: an admin may pick a custom attribute as
+   * is filterable as the string the lenient store keeps (docs/entra.md §6, §7.4: an admin may pick a custom attribute as
    * the matching attribute). true (STRICT_EXTENSIONS): such attributes are unknown.
    */
   strictExtensions?: boolean;
@@ -191,7 +191,7 @@ export function compileSort(
 /**
  * Resolves a path at the resource level. An unqualified name that the core schema lacks is looked up in the
  * extensions when exactly one defines it: Entra sends `manager eq "…"` for the enterprise `manager`
- * (entra.md §4.17), and RFC 7644 §3.10 only requires the URN where names would be ambiguous.
+ * (docs/entra.md §4.17), and RFC 7644 §3.10 only requires the URN where names would be ambiguous.
  */
 function resolveTopLevel(
   registry: SchemaRegistry,
@@ -255,7 +255,7 @@ export function escapeRegex(text: string): string {
 }
 
 const STRINGLIKE = new Set(['string', 'reference', 'binary']);
-/** A numeric string as Entra sends custom integer attributes (entra.md §7.4): JSON number syntax. */
+/** A numeric string as Entra sends custom integer attributes (docs/entra.md §7.4): JSON number syntax. */
 const NUMERIC = /^\s*-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\s*$/;
 /** dateTime values must at least start like xsd:dateTime (RFC 7643 §2.3.5); Date.parse accepts too much. */
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
@@ -491,7 +491,7 @@ class FilterCompiler {
 
   /**
    * Entra asks "is u a member of g?" as `id eq "g" and members[value eq "u"]`, `members.value eq "u"` or
-   * `members eq "u"` (entra.md §4.17); the User side is `groups…`. Only equality on the id (or pr) can be
+   * `members eq "u"` (docs/entra.md §4.17); the User side is `groups…`. Only equality on the id (or pr) can be
    * answered from membership records.
    */
   private compileMembership(

@@ -56,7 +56,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 export interface TokenizeOptions {
   /**
    * Entra's legacy filters carry unquoted values (`externalId eq jyoung`, `id eq 54d382a4-… and manager eq …`,
-   * entra.md §4.3, §4.17). With this option a run of characters up to the next space, parenthesis, bracket or
+   * docs/entra.md §4.3, §4.17). With this option a run of characters up to the next space, parenthesis, bracket or
    * double quote is one `word` token (a JSON number stays a number), which the parser may take as a string
    * value. Filters that are valid without the option are tokenised exactly as without it.
    */

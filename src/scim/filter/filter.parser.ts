@@ -10,7 +10,7 @@ export interface FilterParseOptions {
   maxDepth?: number;
   /**
    * Accept an unquoted comparison value as a string (`externalId eq jyoung`), as Entra's legacy filters
-   * send (entra.md §4.3, §4.17). Off by default: RFC 7644 Figure 1 wants strings in double quotes.
+   * send (docs/entra.md §4.3, §4.17). Off by default: RFC 7644 Figure 1 wants strings in double quotes.
    */
   bareValues?: boolean;
 }

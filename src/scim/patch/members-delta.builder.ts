@@ -16,7 +16,7 @@ export class MembersDeltaBuilder {
 
   add(member: MemberRef): void {
     this.removed.delete(member.value);
-    // Adding a member twice is idempotent (entra.md §8: duplicates must not fail).
+    // Adding a member twice is idempotent (docs/entra.md §8: duplicates must not fail).
     if (!this.added.has(member.value)) this.added.set(member.value, member);
   }
 
@@ -42,7 +42,7 @@ export class MembersDeltaBuilder {
 
 /**
  * The members listed in an operation value: an array of `{value, type?, display?, $ref?}` (one object alone is
- * accepted too). `$ref` is ignored — Entra sends `"$ref": null` (entra.md §4.13) — and so is `display`'s
+ * accepted too). `$ref` is ignored — Entra sends `"$ref": null` (docs/entra.md §4.13) — and so is `display`'s
  * readOnly-ness: it is kept as a hint for the store. A bare id string is accepted as `{value: id}`.
  */
 export function parseMemberList(value: unknown, where: string): MemberRef[] {

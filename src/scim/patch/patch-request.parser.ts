@@ -17,7 +17,7 @@ export interface PatchOperation {
 }
 
 export const DEFAULT_MAX_OPERATIONS = 1000;
-/** Entra adds group members by the thousand in one operation (entra.md §4.13). */
+/** Entra adds group members by the thousand in one operation (docs/entra.md §4.13). */
 export const DEFAULT_MAX_VALUES_PER_OPERATION = 10000;
 
 const OPS: readonly PatchOpName[] = ['add', 'replace', 'remove'];
@@ -34,7 +34,7 @@ function member(obj: Record<string, unknown>, name: string): { present: boolean;
  * Validates the shape of a PatchOp request body (RFC 7644 §3.5.2) and returns its operations.
  * Shape errors are 400 invalidSyntax; more than `maxOperations` operations, or more than
  * `maxValuesPerOperation` values in one operation (see countValues), is 400 tooMany.
- * `op` is accepted in any case: Entra's default dialect sends "Add", "Replace", "Remove" (entra.md §5).
+ * `op` is accepted in any case: Entra's default dialect sends "Add", "Replace", "Remove" (docs/entra.md §5).
  */
 export function parsePatchRequest(
   body: unknown,

@@ -40,7 +40,7 @@ export interface ExtensionTarget {
   containerKey: string;
 }
 
-/** An attribute (or the whole object) of an extension the registry does not declare (entra.md §7.4). */
+/** An attribute (or the whole object) of an extension the registry does not declare (docs/entra.md §7.4). */
 export interface UndeclaredTarget {
   kind: 'undeclared';
   text: string;
@@ -145,7 +145,7 @@ export function resolvePatchTarget(
 /**
  * An unqualified name the core schema lacks, looked up in the extensions when exactly one defines it (as the
  * filter compiler does): Entra's legacy manager update sends the bare path "manager" for the enterprise
- * `manager` (entra.md §4.18), and RFC 7644 §3.10 only requires the URN where names would be ambiguous.
+ * `manager` (docs/entra.md §4.18), and RFC 7644 §3.10 only requires the URN where names would be ambiguous.
  */
 function resolveInOneExtension(
   registry: SchemaRegistry,

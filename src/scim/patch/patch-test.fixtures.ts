@@ -57,7 +57,7 @@ export function babs(): StorageAttributes {
   };
 }
 
-/** A user with only what Entra's POST typically creates (entra.md §4.1). */
+/** A user with only what Entra's POST typically creates (docs/entra.md §4.1). */
 export function entraUser(): StorageAttributes {
   return {
     schemas: [USER_SCHEMA],

@@ -26,7 +26,7 @@ import { matchesValueFilter } from './value-filter.matcher';
 
 /**
  * Values in PATCH operations are coerced like POST bodies: "True"/"False" strings become booleans (Entra's
- * default dialect, entra.md §5), and readOnly sub-attributes inside a value (manager.displayName) are
+ * default dialect, docs/entra.md §5), and readOnly sub-attributes inside a value (manager.displayName) are
  * ignored as RFC 7644 §3.5.1 does for PUT. A path that NAMES a readOnly attribute is still 400 mutability.
  */
 const COERCE: CoerceOptions = { lenientBooleans: true, lenientNumbers: true, ignoreReadOnly: true };
@@ -39,7 +39,7 @@ type Settings = Required<Omit<PatchOptions, 'maxStringLength'>> & Pick<PatchOpti
  * modified; the result is a new object. Atomic: all operations apply, or a ScimError is thrown and nothing
  * is returned (RFC 7644 §3.5.2: a PATCH request "SHALL be treated as atomic").
  *
- * Both Entra dialects are accepted (entra.md §5): `op` in any case, booleans as strings, path-less add/replace
+ * Both Entra dialects are accepted (docs/entra.md §5): `op` in any case, booleans as strings, path-less add/replace
  * whose keys are attribute paths (`name.givenName`, `urn:…:enterprise:2.0:User:employeeNumber`), member
  * removal as `path: "members"` + value list or as `members[value eq "id"]`.
  */
@@ -108,7 +108,7 @@ class PatchSession {
         throw ScimError.noTarget('"remove" needs a "path" naming what to remove (RFC 7644 §3.5.2.2)');
       }
       // RFC 7644 §3.5.2.1/§3.5.2.3: without a path the target is the resource and "value" holds attributes.
-      // Entra's aadOptscim062020 dialect writes the keys as paths (entra.md §5), so each key is a path.
+      // Entra's aadOptscim062020 dialect writes the keys as paths (docs/entra.md §5), so each key is a path.
       if (!isObject(operation.value)) {
         throw ScimError.invalidSyntax(
           `"${operation.op}" without a "path" needs a "value" object of attributes (RFC 7644 §3.5.2)`,
@@ -176,7 +176,7 @@ class PatchSession {
       this.touchedExtensions.set(key, target.urn);
       return;
     }
-    // Undeclared extension attributes are simple and kept as strings (entra.md §7.4: Entra sends every type,
+    // Undeclared extension attributes are simple and kept as strings (docs/entra.md §7.4: Entra sends every type,
     // booleans included, and may send them as strings).
     const raw = typeof value === 'boolean' ? String(value) : value;
     const stored = coerceElement(
@@ -227,7 +227,7 @@ class PatchSession {
         return;
       case 'remove':
         if (hasValue && value !== null && value !== undefined) {
-          // Entra's default dialect: remove with the listed members as value (entra.md §4.14). Only those go —
+          // Entra's default dialect: remove with the listed members as value (docs/entra.md §4.14). Only those go —
           // never all of them, which is what a strict reading of RFC 7644 §3.5.2.2 would do.
           for (const member of parseMemberList(value, 'members')) delta.remove(member.value);
         } else {
@@ -299,7 +299,7 @@ class PatchSession {
       return;
     }
     if (coerced === null) {
-      // RFC 7643 §2.5: null means unassigned; Entra clears the manager with "" or null (entra.md §7.2).
+      // RFC 7643 §2.5: null means unassigned; Entra clears the manager with "" or null (docs/entra.md §7.2).
       delete container[name];
       return;
     }
@@ -363,7 +363,7 @@ class PatchSession {
     const name = attr.name;
     const current = container[name];
     // A singular complex attribute is filtered as a list of zero or one value: Entra removes the manager with
-    // `manager[value eq "id"]` (entra.md §7.2).
+    // `manager[value eq "id"]` (docs/entra.md §7.2).
     const elements: unknown[] = attr.multiValued
       ? Array.isArray(current)
         ? current
@@ -429,7 +429,7 @@ class PatchSession {
 
   /**
    * Entra sends `phoneNumbers[type eq "mobile"].value` for a user with no mobile number and expects the
-   * number to be created with that type (entra.md §5 "Other PATCH facts"; reported RFC 7644 erratum 8097).
+   * number to be created with that type (docs/entra.md §5 "Other PATCH facts"; reported RFC 7644 erratum 8097).
    * The element is built from the filter's `eq` conditions (joined by `and`) plus the value. Returns
    * undefined for a null value.
    */
@@ -456,7 +456,7 @@ class PatchSession {
 
   /**
    * remove with a "value": only the listed values go. Not in RFC 7644 §3.5.2.2, but Entra removes members this
-   * way (entra.md §4.14) and a server that ignored the value would remove everything.
+   * way (docs/entra.md §4.14) and a server that ignored the value would remove everything.
    */
   private removeListed(target: AttributeTarget, container: Doc, value: unknown): void {
     const attr = target.attribute;
@@ -636,7 +636,7 @@ function isManager(target: AttributeTarget): boolean {
   );
 }
 
-/** Stored manager is `{value}` (entra.md §7.2): `$ref` is derived, an empty value means no manager. */
+/** Stored manager is `{value}` (docs/entra.md §7.2): `$ref` is derived, an empty value means no manager. */
 function normalizeManager(container: Doc, name: string): void {
   const manager = container[name];
   if (!isObject(manager)) return;

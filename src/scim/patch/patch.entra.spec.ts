@@ -4,7 +4,7 @@ import { applyPatch } from './patch.engine';
 import { babs, ENTERPRISE_KEY, entraUser, expectScimError, group, patchBody } from './patch-test.fixtures';
 import { PatchOptions, StorageAttributes } from './patch.types';
 
-/** Microsoft Entra ID traffic (entra.md §4.5–§4.18, §5, §7.2, §7.3, §7.4), in both PATCH dialects. */
+/** Microsoft Entra ID traffic (docs/entra.md §4.5–§4.18, §5, §7.2, §7.3, §7.4), in both PATCH dialects. */
 const registry = createDefaultRegistry();
 const EXT = ENTERPRISE_USER_SCHEMA;
 const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
@@ -145,7 +145,7 @@ describe(`${applyPatch.name} with Entra requests`, () => {
         ),
       );
       expected(sut.resource, 'Aklq');
-      // The keys are paths, never literal attribute names (entra.md §5 "Key quirk").
+      // The keys are paths, never literal attribute names (docs/entra.md §5 "Key quirk").
       expect(Object.keys(sut.resource)).not.toContain('name.givenName');
       expect(Object.keys(sut.resource)).not.toContain(`${EXT}:employeeNumber`);
     });

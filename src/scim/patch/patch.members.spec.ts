@@ -2,7 +2,7 @@ import { createDefaultRegistry } from '../schema/core-schemas';
 import { applyPatch } from './patch.engine';
 import { expectScimError, group, patchBody } from './patch-test.fixtures';
 
-/** Group members as a membership delta (architecture.md §3; entra.md §4.13, §4.14, §8). */
+/** Group members as a membership delta (architecture.md §3; docs/entra.md §4.13, §4.14, §8). */
 const registry = createDefaultRegistry();
 const patchGroup = (...ops: unknown[]) => applyPatch(registry, 'Group', group(), patchBody(...ops));
 

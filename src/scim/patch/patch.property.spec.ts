@@ -232,7 +232,7 @@ function check(
       1,
     );
   }
-  // manager.$ref is never stored (entra.md §7.2).
+  // manager.$ref is never stored (docs/entra.md §7.2).
   const manager = (result.resource[ENTERPRISE_KEY] as Record<string, unknown> | undefined)?.manager;
   if (manager !== undefined) expect(manager).not.toHaveProperty('$ref');
   expect(() => JSON.stringify(result.resource)).not.toThrow();

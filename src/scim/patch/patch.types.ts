@@ -17,12 +17,12 @@ export interface PatchOptions {
   /**
    * What add/replace do when a value filter (`phoneNumbers[type eq "mobile"].value`) matches no element.
    * true (default): create the element from the filter's `eq` conditions plus the value, as Entra expects
-   * (entra.md §5 "Other PATCH facts"). false: 400 noTarget, the strict reading of RFC 7644 §3.5.2.3.
+   * (docs/entra.md §5 "Other PATCH facts"). false: 400 noTarget, the strict reading of RFC 7644 §3.5.2.3.
    */
   createOnNoTarget?: boolean;
   /**
    * Attributes of extensions the registry does not declare (`urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attr>`,
-   * entra.md §7.4). true: 400 invalidPath. false (default): kept as strings under extensionStorageKey(urn).
+   * docs/entra.md §7.4). true: 400 invalidPath. false (default): kept as strings under extensionStorageKey(urn).
    */
   strictExtensions?: boolean;
 }

@@ -12,7 +12,7 @@ import { findKey, isObject } from './json-value.util';
  * Comparison follows RFC 7644 §3.4.2.2: strings compare case-insensitively unless the sub-attribute is
  * caseExact; gt/ge/lt/le compare strings lexically, numbers numerically and dateTimes chronologically;
  * booleans only support eq/ne. Boolean attributes also accept "True"/"False" literals, as in Entra's
- * `roles[primary eq "True"]` (entra.md §7.3). Anything that cannot be compared does not match: this never
+ * `roles[primary eq "True"]` (docs/entra.md §7.3). Anything that cannot be compared does not match: this never
  * throws on stored data.
  */
 export function matchesValueFilter(

@@ -10,13 +10,13 @@ import { findAttribute } from './schema.registry';
 export interface CoerceOptions {
   /**
    * Accept "true"/"false" strings in any case for boolean attributes. Entra sends "True"/"False" in its
-   * default PATCH dialect (entra.md §5, §15). Default true.
+   * default PATCH dialect (docs/entra.md §5, §15). Default true.
    */
   lenientBooleans?: boolean;
   /**
    * Accept numeric strings for integer/decimal attributes and finite numbers for string attributes
    * (stored as their decimal text). Entra sends custom attributes as strings whatever their type
-   * (entra.md §7.4). Default true.
+   * (docs/entra.md §7.4). Default true.
    */
   lenientNumbers?: boolean;
   /**
@@ -204,7 +204,7 @@ function coerceComplex(
   if (!attribute.multiValued && valueSub) {
     // A single-valued complex attribute with a `value` (enterprise manager, RFC 7643 §4.3) arrives from Entra
     // as a bare id, as {value}, or as a legacy one-element array; "" and {value: ""} mean "no manager"
-    // (entra.md §7.2).
+    // (docs/entra.md §7.2).
     if (Array.isArray(input)) {
       if (input.length === 0) return null;
       if (input.length > 1) throw invalid(path, 'a single complex value', raw);

@@ -13,7 +13,7 @@ import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from './schema-urns
  * Deviations from §8.7.1, each deliberate:
  * - addresses.primary: §4.1.2 defines it, §8.7.1 forgot it (known erratum); declared here.
  * - Group.displayName: required and uniqueness "server" — §4.2 calls it REQUIRED and Entra needs it unique
- *   (entra.md §3 "/Groups").
+ *   (docs/entra.md §3 "/Groups").
  * - Group.members.display: not in §8.7.1 but used by §4.2 examples; readOnly (computed from the member).
  */
 

@@ -12,9 +12,9 @@ import { ATTRIBUTE_NAME, parseUndeclaredExtensionPath } from './undeclared-exten
  * - Unknown core attributes are ignored, not rejected (RFC 7644 §3.3 lets the service provider ignore what it
  *   does not support; Entra may send attributes mapped by an administrator that we do not model).
  * - Unknown schema URNs in `schemas` are ignored (Entra sends the Microsoft ADSCIM group URI, and once a
- *   malformed "…enterprise:2.0User", entra.md §4.1, §4.9) unless `strictExtensions` is set.
+ *   malformed "…enterprise:2.0User", docs/entra.md §4.1, §4.9) unless `strictExtensions` is set.
  * - Attributes of undeclared extensions (`urn:…:extension:<Name>:2.0:User:<attr>`) are kept as strings in
- *   lenient mode (entra.md §7.4), rejected with 400 invalidPath in strict mode.
+ *   lenient mode (docs/entra.md §7.4), rejected with 400 invalidPath in strict mode.
  * - canonicalValues are advisory (RFC 7643 §2.3.1 "MAY"): not enforced.
  * - An immutable attribute left out of a PUT keeps its existing value: a client cannot clear it anyway.
  */

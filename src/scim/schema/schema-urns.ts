@@ -10,6 +10,6 @@ export const BULK_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkR
 export const SERVICE_PROVIDER_CONFIG_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 export const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
 export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
-/** Microsoft Entra sends this on group POSTs (entra.md §4.9); accepted as an alias of nothing. */
+/** Microsoft Entra sends this on group POSTs (docs/entra.md §4.9); accepted as an alias of nothing. */
 export const MICROSOFT_GROUP_SCHEMA =
   'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';

@@ -5,10 +5,10 @@ import { extensionStorageKey, SchemaRegistry } from './schema.registry';
  * Undeclared ("dynamic") extension attributes.
  *
  * Entra lets an administrator map any source attribute to `urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attr>`
- * without the server declaring that schema, and does not list the URN in `schemas` (entra.md §7.4). In lenient
+ * without the server declaring that schema, and does not list the URN in `schemas` (docs/entra.md §7.4). In lenient
  * mode such attributes are kept, as strings, under extensionStorageKey(urn)[attr] — exactly where a declared
  * extension would live — and emitted back under their URN by the projection. Only simple single-valued
- * attributes are possible there (entra.md §7.4), hence one synthetic string definition for all of them.
+ * attributes are possible there (docs/entra.md §7.4), hence one synthetic string definition for all of them.
  *
  * The URN must end with `:<major>.<minor>:<ResourceType>` of the resource type being written, so that a User
  * extension sent to /Groups is not mistaken for a Group one.

@@ -14,7 +14,7 @@ import { MembershipRepository } from '../../../src/store/ports';
 import { createTestApp, TEST_TOKEN, TestApp } from '../harness';
 
 /**
- * Microsoft Entra ID, entra.md §15 "Developer quirk checklist": one test per item, named after it (§15.n is the
+ * Microsoft Entra ID, docs/entra.md §15 "Developer quirk checklist": one test per item, named after it (§15.n is the
  * n-th item), then the further cases of the issue "Microsoft Entra ID works on the first try" that §15 does not
  * name on its own. Everything goes through the real app over HTTP (app.inject), at Entra's Tenant URL /scim/v2.
  */
@@ -25,7 +25,7 @@ const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const ADSCIM_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 /** Declared in the test's config/schema-extensions.json. */
 const DECLARED = 'urn:ietf:params:scim:schemas:extension:CustomApp:2.0:User';
-/** Declared nowhere: Entra's custom mapping target whose URN never appears in `schemas` (entra.md §7.4). */
+/** Declared nowhere: Entra's custom mapping target whose URN never appears in `schemas` (docs/entra.md §7.4). */
 const UNDECLARED = 'urn:ietf:params:scim:schemas:extension:Contoso:2.0:User';
 
 type Json = Record<string, unknown>;
@@ -58,7 +58,7 @@ function makeConfigDir(): string {
 let seq = 0;
 const unique = (prefix: string) => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 8)}`;
 
-/** Entra's PatchOp envelope (entra.md §4.5). */
+/** Entra's PatchOp envelope (docs/entra.md §4.5). */
 const patchOp = (...operations: Json[]): Json => ({ schemas: [PATCH_OP_SCHEMA], Operations: operations });
 
 describe('Microsoft Entra ID developer checklist, entra.md §15 (e2e)', () => {
@@ -235,7 +235,7 @@ describe('Microsoft Entra ID developer checklist, entra.md §15 (e2e)', () => {
     });
     expectBooleans(posted, true, true);
 
-    // PATCH: Entra's default dialect (entra.md §5), also lower case.
+    // PATCH: Entra's default dialect (docs/entra.md §5), also lower case.
     const patched = await expectStatus(
       patchUser(
         posted.id,
@@ -352,13 +352,13 @@ describe('Microsoft Entra ID developer checklist, entra.md §15 (e2e)', () => {
       patchGroup(group.id, { op: 'Add', path: 'members', value: [a, b, c, d].map((u) => ({ value: u.id })) }),
       204,
     );
-    // Default dialect (entra.md §4.14): only the listed member goes.
+    // Default dialect (docs/entra.md §4.14): only the listed member goes.
     await expectStatus(
       patchGroup(group.id, { op: 'Remove', path: 'members', value: [{ $ref: null, value: a.id }] }),
       204,
     );
     expect(await memberIds(group.id)).toEqual([b.id, c.id, d.id].sort());
-    // aadOptscim062020 dialect (entra.md §5).
+    // aadOptscim062020 dialect (docs/entra.md §5).
     await expectStatus(
       patchGroup(group.id, { op: 'remove', path: `members[value eq "${String(b.id)}"]` }),
       204,
@@ -405,7 +405,7 @@ describe('Microsoft Entra ID developer checklist, entra.md §15 (e2e)', () => {
       expect(enterprise(patched)?.manager).toEqual(expected);
       expect(enterprise(await getUser(user.id))?.manager).toEqual(expected);
     }
-    // POST with a plain string id (entra.md §7.2).
+    // POST with a plain string id (docs/entra.md §7.2).
     const posted = await createUser({ [ENTERPRISE_USER_SCHEMA]: { manager: boss.id } });
     expect(enterprise(posted)?.manager).toEqual(expected);
     for (const value of ['', null]) {
@@ -427,7 +427,7 @@ describe('Microsoft Entra ID developer checklist, entra.md §15 (e2e)', () => {
       200,
     );
     expect(updated.roles).toEqual([{ value: encoded }]);
-    // AssertiveAppRoleAssignmentsComplex (entra.md §7.3): replace with objects.
+    // AssertiveAppRoleAssignmentsComplex (docs/entra.md §7.3): replace with objects.
     const replaced = await expectStatus(
       patchUser(user.id, {
         op: 'replace',

@@ -9,7 +9,7 @@ import {
 } from '../../fixtures/entra/fixtures';
 import { createTestApp, TEST_TOKEN, TestApp } from '../harness';
 
-/** Where the SCIM endpoints are mounted: the "Tenant URL" an admin enters in Entra (entra.md §2). */
+/** Where the SCIM endpoints are mounted: the "Tenant URL" an admin enters in Entra (docs/entra.md §2). */
 const SCIM_BASE = '/scim/v2';
 /** BASE_URL of the app under test, so that $ref and meta.location are predictable. */
 const ORIGIN = 'https://scim.example.com';
@@ -24,7 +24,7 @@ function parseBody(text: string): unknown {
 }
 
 /**
- * Replays Entra ID's whole provisioning life cycle (entra.md §13) from the recorded fixtures, once per PATCH
+ * Replays Entra ID's whole provisioning life cycle (docs/entra.md §13) from the recorded fixtures, once per PATCH
  * dialect (§5), each on a fresh server: Test Connection → initial cycle (match, create, manager pass, groups,
  * members) → incremental changes → disable → re-enable → rename → member removal → delete. Every step checks
  * status and body with the fixture loader; the steps share state (ids captured from earlier answers), so each
@@ -63,7 +63,7 @@ async function replay(t: TestApp, steps: EntraStep[]): Promise<Replay> {
 }
 
 /**
- * Replays Entra ID's whole provisioning life cycle (entra.md §13) from the recorded fixtures, once per PATCH
+ * Replays Entra ID's whole provisioning life cycle (docs/entra.md §13) from the recorded fixtures, once per PATCH
  * dialect (§5), each on a fresh server: Test Connection → initial cycle (match, create, manager pass, groups,
  * members) → incremental changes → disable → re-enable → rename → member removal → delete. Every step checks
  * status and body with the fixture loader; the steps share state (ids captured from earlier answers), so each
