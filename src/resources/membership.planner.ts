@@ -69,7 +69,7 @@ export class MembershipPlanner {
   /**
    * The member operations of a PATCH, applied as removeAll, remove, add (see the engine's MembersDelta). Only
    * members not yet present count as added and only present ones as removed: Entra retries adds of thousands of
-   * members (entra.md), so presence is one existingMembers question for all of them, not one per member.
+   * members (docs/entra.md), so presence is one existingMembers question for all of them, not one per member.
    */
   async forPatch(tenantId: string, groupId: string, delta: PatchMembersDelta): Promise<PlannedMembership> {
     const addIds = unique(delta.add.map((m) => m.value));
