@@ -36,12 +36,19 @@ export function memoryOf(pid: number): MemorySample {
 export async function startServer(
   dataDir: string,
   token: string,
-  options: { timeoutMs?: number; nodeArgs?: string[]; env?: Record<string, string> } = {},
+  options: {
+    timeoutMs?: number;
+    nodeArgs?: string[];
+    env?: Record<string, string>;
+    /** Another build's dist/main.js (bench/compare.ts); this checkout's by default. */
+    entry?: string;
+  } = {},
 ): Promise<BenchServer> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   // A concurrent `nest build` empties dist/ for a few seconds: wait for it rather than fail.
-  for (let waited = 0; !existsSync(SERVER_ENTRY); waited += 500) {
-    if (waited >= 60_000) throw new Error(`${SERVER_ENTRY} is missing: run \`npm run build\` first`);
+  const entry = options.entry ?? SERVER_ENTRY;
+  for (let waited = 0; !existsSync(entry); waited += 500) {
+    if (waited >= 60_000) throw new Error(`${entry} is missing: run \`npm run build\` first`);
     await new Promise((r) => setTimeout(r, 500));
   }
   const port = await freePort();
@@ -59,7 +66,7 @@ export async function startServer(
     ...options.env,
   });
   const started = process.hrtime.bigint();
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_ENTRY], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

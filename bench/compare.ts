@@ -1,0 +1,117 @@
+/**
+ * `npm run bench:compare -- <other checkout>`: is this build slower than another one? Both builds run at the same
+ * time on the same data set (each seeded by its own checkout's bench/seed.ts, so each reads the storage format
+ * it expects), and every scenario of bench/scenarios.ts alternates between them in short rounds, the order
+ * flipping every round, so that a burst of background load on a shared machine hits both alike. Reports per
+ * scenario the median ratio (this build / other) of the rounds and its range.
+ *
+ * The other checkout must be built (`npm run build` there) and share this one's dependencies. Knobs: BENCH_USERS
+ * (100000), BENCH_GROUPS (1000), BENCH_ROUNDS (6), BENCH_ROUND_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ONLY.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LoadOptions, runScenario, Scenario, summarize } from './load';
+import { scenarios } from './scenarios';
+import { seed, SeedResult } from './seed';
+import { BenchServer, memoryOf, startServer } from './server';
+
+const setting = (name: string, fallback: number) => Number(process.env[name] || fallback);
+const log = (message: string) => process.stderr.write(`[compare] ${message}\n`);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+interface Target {
+  label: string;
+  server: BenchServer;
+  all: Scenario[];
+}
+
+/** Seeds `dataDir` with the other checkout's own seeder, in a child process running in that checkout. */
+function seedWith(checkout: string, dataDir: string, options: object): SeedResult {
+  const script = `process.stdout.write(JSON.stringify(require('./bench/seed').seed(${JSON.stringify(dataDir)}, ${JSON.stringify(options)})))`;
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
+    cwd: checkout,
+    maxBuffer: 1 << 30,
+  });
+  return JSON.parse(out.toString()) as SeedResult;
+}
+
+async function main(): Promise<void> {
+  const other = resolve(process.argv[2] ?? '');
+  if (!process.argv[2]) throw new Error('usage: npm run bench:compare -- <path of another built checkout>');
+  const users = setting('BENCH_USERS', 100_000);
+  const options = {
+    users,
+    groups: setting('BENCH_GROUPS', 1000),
+    bigGroupMembers: users,
+    smallGroupMembers: Math.min(100, users),
+  };
+  const rounds = setting('BENCH_ROUNDS', 6);
+  const roundSeconds = setting('BENCH_ROUND_SECONDS', 2);
+  const connections = setting('BENCH_CONNECTIONS', 10);
+  const token = randomBytes(24).toString('base64url');
+  const dirs = [
+    mkdtempSync(join(tmpdir(), 'scim-compare-a-')),
+    mkdtempSync(join(tmpdir(), 'scim-compare-b-')),
+  ];
+  const targets: Target[] = [];
+  try {
+    log(`seeding ${users} users twice`);
+    const seeds = [seed(dirs[0], options), seedWith(other, dirs[1], options)];
+    const entries = [undefined, join(other, 'dist', 'main.js')];
+    const labels = ['this build', other];
+    for (let i = 0; i < 2; i++) {
+      const server = await startServer(dirs[i], token, { entry: entries[i] });
+      log(
+        `${labels[i]}: ready in ${Math.round(server.bootMs)} ms, RSS ${Math.round(memoryOf(server.pid).rssMiB)} MiB`,
+      );
+      targets.push({ label: labels[i], server, all: scenarios({ ...seeds[i], ...options }) });
+    }
+    const only = process.env.BENCH_ONLY?.toLowerCase();
+    const names = targets[0].all.map((s) => s.name).filter((n) => !only || n.toLowerCase().includes(only));
+    const lines = [
+      `| scenario | this build req/s | other req/s | ratio (median of ${rounds} rounds) | range |`,
+      '|---|---:|---:|---:|---:|',
+    ];
+    for (const name of names) {
+      const perTarget = targets.map((t) => ({ t, scenario: t.all.find((s) => s.name === name)! }));
+      const load = (t: Target): LoadOptions => ({
+        url: t.server.url,
+        token,
+        connections,
+        durationSeconds: 1,
+      });
+      for (const { t, scenario } of perTarget) await runScenario(scenario, load(t)); // warm-up
+      const rates: number[][] = [[], []];
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? [0, 1] : [1, 0];
+        for (const i of order) {
+          const { t, scenario } = perTarget[i];
+          const result = summarize(name, [
+            await runScenario(scenario, { ...load(t), durationSeconds: roundSeconds }),
+          ]);
+          if (result.overall.errors > 0)
+            throw new Error(`${t.label}: ${name}: ${result.overall.errors} errors`);
+          rates[i].push(result.overall.reqPerSec);
+        }
+      }
+      const ratios = rates[0].map((r, i) => r / rates[1][i]);
+      const line = `| ${name} | ${Math.round(median(rates[0]))} | ${Math.round(median(rates[1]))} | ${median(ratios).toFixed(2)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} |`;
+      log(line);
+      lines.push(line);
+    }
+    process.stdout.write(
+      `\nThis build vs ${other} (ratio > 1: this build is faster)\n\n${lines.join('\n')}\n`,
+    );
+  } finally {
+    for (const t of targets) await t.server.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
