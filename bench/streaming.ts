@@ -22,7 +22,11 @@ const ADMIN = 'bench-stream-admin-0123456789abcdef';
 const TENANT = 'default';
 const NATS_URL = 'nats://127.0.0.1:4222';
 const STREAM = `SCIM_BENCH_${process.pid}`;
+/** The bench's own subjects, so that it never collides with a test run's stream on the same NATS. */
+const SUBJECT_PREFIX = `bench${process.pid}`;
 const RATE = 200;
+/** Writes outstanding at once during the latency part. */
+const MAX_IN_FLIGHT = 32;
 const LATENCY_SECONDS = 10;
 const BACKLOG = Number(process.env.BENCH_STREAM_BACKLOG ?? 100_000);
 
@@ -45,12 +49,31 @@ async function natsReachable(): Promise<boolean> {
   });
 }
 
+/**
+ * The bench's own JetStream stream, created before the server starts (which then finds it, as a deployment's
+ * would be). Streams of earlier runs that were killed are deleted first: a stream's subjects may not overlap
+ * another's, so a leftover stream owning `scim.>` would keep this run's stream from being created.
+ */
+async function prepareNatsStream(): Promise<void> {
+  const nc = await connect({ servers: NATS_URL });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for await (const info of jsm.streams.list()) {
+      if (info.config.name.startsWith('SCIM_BENCH_')) await jsm.streams.delete(info.config.name);
+    }
+    await jsm.streams.add({ name: STREAM, subjects: [`${SUBJECT_PREFIX}.>`] });
+  } finally {
+    await nc.close();
+  }
+}
+
 async function main(): Promise<void> {
   const withNats = await natsReachable();
   if (!withNats) console.warn('NATS is not reachable on 127.0.0.1:4222: the NATS parts are SKIPPED');
+  else await prepareNatsStream();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
   const env: Record<string, string> = { ADMIN_TOKEN: ADMIN, SSE_HEARTBEAT_SECONDS: '15' };
-  if (withNats) Object.assign(env, { NATS_URL, NATS_STREAM: STREAM });
+  if (withNats) Object.assign(env, { NATS_URL, NATS_STREAM: STREAM, NATS_SUBJECT_PREFIX: SUBJECT_PREFIX });
   const server = await startServer(dataDir, TOKEN, { env });
   const scim = (path: string, body: unknown, method = 'POST') =>
     fetch(`${server.url}/scim/v2${path}`, {
@@ -61,7 +84,10 @@ async function main(): Promise<void> {
   const admin = async (path: string, body?: unknown, method = 'POST') => {
     const response = await fetch(`${server.url}/admin/tenants/${TENANT}${path}`, {
       method,
-      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${ADMIN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (response.status >= 300)
@@ -148,13 +174,18 @@ async function main(): Promise<void> {
     const sub = await subscribe(method, 'now', (_seq, commitMs) => latencies.push(Date.now() - commitMs));
     const total = RATE * LATENCY_SECONDS;
     const started = Date.now();
-    const writes: Promise<unknown>[] = [];
+    // Open loop, but bounded: a machine that cannot keep RATE up gets at most MAX_IN_FLIGHT writes queued (not
+    // thousands of connections timing out), and the report says which rate was achieved.
+    const inFlight = new Set<Promise<unknown>>();
     for (let i = 0; i < total; i++) {
       const due = started + (i * 1000) / RATE;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-      writes.push(createUser());
+      while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+      const write = createUser().finally(() => inFlight.delete(write));
+      inFlight.add(write);
     }
-    await Promise.all(writes);
+    await Promise.all(inFlight);
+    const achievedRate = total / ((Date.now() - started) / 1000);
     for (let waited = 0; latencies.length < total && waited < 30_000; waited += 100)
       await new Promise((r) => setTimeout(r, 100));
     await sub.close();
@@ -163,6 +194,7 @@ async function main(): Promise<void> {
       events: latencies.length,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
+      writesPerSecond: Math.round(achievedRate),
     };
     console.log(method, 'latency', results[`latency ${method}`]);
   }
@@ -209,11 +241,22 @@ async function main(): Promise<void> {
     return done / seconds;
   }
   const ratios: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    const none = await throughput(5);
-    const subs = await Promise.all(methods.map((m) => subscribe(m, 'now', () => undefined)));
-    const three = await throughput(5);
-    await Promise.all(subs.map((s) => s.close()));
+  for (let round = 0; round < 4; round++) {
+    // The order flips every round, so that a drift of the machine's load favours neither side.
+    const withSubscriptions = async () => {
+      const subs = await Promise.all(methods.map((m) => subscribe(m, 'now', () => undefined)));
+      const rate = await throughput(5);
+      await Promise.all(subs.map((s) => s.close()));
+      return rate;
+    };
+    let none: number, three: number;
+    if (round % 2 === 0) {
+      none = await throughput(5);
+      three = await withSubscriptions();
+    } else {
+      three = await withSubscriptions();
+      none = await throughput(5);
+    }
     ratios.push(three / none);
     console.log(
       `round ${round + 1}: ${none.toFixed(0)} writes/s without, ${three.toFixed(0)} with subscriptions`,

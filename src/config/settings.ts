@@ -470,7 +470,25 @@ export const SETTINGS = [
       rules: [matches(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')],
     }),
     default: 'SCIM_STREAM',
-    description: 'JetStream stream the server creates if absent, with subjects `scim.>`',
+    description: 'JetStream stream the server creates if absent, with subjects `<NATS_SUBJECT_PREFIX>.>`',
+  }),
+  defineSetting({
+    env: 'NATS_SUBJECT_PREFIX',
+    key: 'natsSubjectPrefix',
+    namespace: 'streaming',
+    // One or more subject tokens (NATS docs, "Subject-Based Messaging"): no wildcards, no whitespace.
+    parse: text({
+      problem: 'must be NATS subject tokens (letters, digits, _ or -) separated by dots',
+      rules: [
+        matches(
+          /^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/,
+          'must be NATS subject tokens (letters, digits, _ or -) separated by dots',
+        ),
+      ],
+    }),
+    default: 'scim',
+    description:
+      'First token(s) of every event subject (`<prefix>.<tenant>.<resourceType>.<type>`) and of the stream created; deployments sharing one NATS need distinct prefixes and streams',
   }),
   defineSetting({
     env: 'WEBHOOK_ALLOWED_HOSTS',

@@ -84,7 +84,7 @@ function fakePorts(journal: JournalEntry[]) {
 
 /** A transport answering from a script (acknowledged once the script runs out), recording what it got. */
 class ScriptedTransport extends PushTransport {
-  readonly method = 'webhook' as const;
+  readonly method: 'webhook' | 'nats' = 'webhook';
   readonly received: StreamEvent[][] = [];
   inFlight = 0;
   maxInFlight = 0;
@@ -178,6 +178,33 @@ describe(DeliveryScheduler.name, () => {
     await until(() => ports.records.get('sub')!.position === 5);
 
     expect(transport.received.map((batch) => batch.map((e) => e.seq))).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('publishes NATS events natsEventsPerDelivery at a time, saving the position once per batch', async () => {
+    const ports = fakePorts(Array.from({ length: 7 }, (_, i) => entry(i + 1)));
+    ports.records.set('sub', record({ delivery: { method: 'nats' } }));
+    const transport = new ScriptedTransport();
+    (transport as { method: string }).method = 'nats';
+    scheduler(ports, transport, new JournalNotifier(), { ...FAST, natsEventsPerDelivery: 3 }).start();
+
+    await until(() => ports.records.get('sub')!.position === 7);
+
+    expect(transport.received.map((batch) => batch.map((e) => e.seq))).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+  });
+
+  it('retries a failed NATS batch from its first event', async () => {
+    const ports = fakePorts([1, 2, 3].map((n) => entry(n)));
+    ports.records.set('sub', record({ delivery: { method: 'nats' } }));
+    const transport = new ScriptedTransport([{ kind: 'retry', detail: 'publish timed out' }]);
+    (transport as { method: string }).method = 'nats';
+    scheduler(ports, transport, new JournalNotifier(), { ...FAST, natsEventsPerDelivery: 3 }).start();
+
+    await until(() => ports.records.get('sub')!.position === 3);
+
+    expect(transport.received.map((batch) => batch.map((e) => e.seq))).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
   });
 
   it('skips events outside the filters but moves the position over them', async () => {

@@ -13,6 +13,12 @@ export interface DeliverySettings {
   attemptsKept: number;
   /** Journal entries read at once. */
   readLimit: number;
+  /**
+   * Events one NATS delivery publishes (one by one, each PubAck awaited before the next, so the stream's order
+   * is the journal's) before the position is saved once: a save per event would cap the drain at the store's
+   * write rate. A failure mid-way retries the whole batch; JetStream drops the repeats by Nats-Msg-Id.
+   */
+  natsEventsPerDelivery: number;
 }
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
@@ -22,6 +28,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   retry: { baseMs: 1000, maxMs: 600_000 },
   attemptsKept: 100,
   readLimit: 500,
+  natsEventsPerDelivery: 250,
 };
 
 /** DI token of a Partial<DeliverySettings> overriding the defaults (tests). */

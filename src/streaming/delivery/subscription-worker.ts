@@ -139,12 +139,21 @@ export class SubscriptionWorker {
     return this.readAhead;
   }
 
-  /** Up to maxBatchSize wanted events; `lastSeq` also covers the unwanted entries among and after them. */
+  /**
+   * Up to maxBatchSize (webhook) or natsEventsPerDelivery (NATS) wanted events; `lastSeq` also covers the unwanted
+   * entries among and after them.
+   */
   private nextBatch(
     subscription: SubscriptionRecord,
     entries: JournalEntry[],
   ): { events: StreamEvent[]; lastSeq: number } {
-    const max = subscription.delivery.method === 'webhook' ? (subscription.delivery.maxBatchSize ?? 1) : 1;
+    const { delivery } = subscription;
+    const max =
+      delivery.method === 'webhook'
+        ? (delivery.maxBatchSize ?? 1)
+        : delivery.method === 'nats'
+          ? this.deps.settings.natsEventsPerDelivery
+          : 1;
     const events: StreamEvent[] = [];
     let lastSeq = subscription.position;
     for (const entry of entries) {

@@ -21,6 +21,10 @@ describe('nats-subject', () => {
     expect(defaultSubject(toStreamEvent(entry))).toBe('scim.con_toso__x.User.user.created');
   });
 
+  it('starts with NATS_SUBJECT_PREFIX when one is given', () => {
+    expect(defaultSubject(toStreamEvent(entry), 'acme.prod')).toBe('acme.prod.con_toso__x.User.user.created');
+  });
+
   it('refuses wildcards, empty tokens and whitespace in a publish subject', () => {
     expect(['a.b', 'a.*', 'a.>', 'a..b', 'a b'].map(isPublishableSubject)).toEqual([
       true,

@@ -10,10 +10,13 @@ export function subjectToken(value: string): string {
   return token === '' ? '_' : token;
 }
 
-/** `scim.<tenant>.<resourceType>.<type>`, the type's dots kept as tokens (user.created → user.created). */
-export function defaultSubject(event: StreamEvent): string {
+/**
+ * `<prefix>.<tenant>.<resourceType>.<type>` (prefix NATS_SUBJECT_PREFIX, `scim` by default), the type's dots kept
+ * as tokens (user.created → user.created).
+ */
+export function defaultSubject(event: StreamEvent, prefix = 'scim'): string {
   const typeTokens = event.type.split('.').map(subjectToken).join('.');
-  return `scim.${subjectToken(event.tenant)}.${subjectToken(event.resource.type)}.${typeTokens}`;
+  return `${prefix}.${subjectToken(event.tenant)}.${subjectToken(event.resource.type)}.${typeTokens}`;
 }
 
 /** A subject one may publish to: non-empty tokens, no wildcards, no whitespace. */

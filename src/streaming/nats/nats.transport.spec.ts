@@ -83,6 +83,7 @@ beforeAll(async () => {
 
 describe(`${NatsTransport.name} on the real JetStream (SKIPPED when ${NATS_URL} is unreachable)`, () => {
   const stream = `SCIM_TEST_${randomUUID().replace(/-/g, '')}`;
+  const prefix = `t${randomUUID().replace(/-/g, '')}`;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   let sut: NatsTransport;
@@ -91,9 +92,11 @@ describe(`${NatsTransport.name} on the real JetStream (SKIPPED when ${NATS_URL} 
     if (!(await reachable())) return;
     nc = await connect({ servers: NATS_URL });
     jsm = await jetstreamManager(nc);
-    // A stream of this run's own name, created by the transport (NATS refuses two streams on overlapping
-    // subjects: no other stream may hold scim.> on this server while the suite runs).
-    sut = new NatsTransport(loadConfig({}, { natsUrl: NATS_URL, natsStream: stream }));
+    // A stream and a subject prefix of this run's own, created by the transport: NATS refuses two streams on
+    // overlapping subjects, so suites and deployments sharing one NATS each need their own prefix.
+    sut = new NatsTransport(
+      loadConfig({}, { natsUrl: NATS_URL, natsStream: stream, natsSubjectPrefix: prefix }),
+    );
   });
 
   afterAll(async () => {
@@ -123,8 +126,8 @@ describe(`${NatsTransport.name} on the real JetStream (SKIPPED when ${NATS_URL} 
 
   it('creates the stream, publishes in order to scim.<tenant>.<type>.<event>, and dedupes a retried event', async () => {
     if (!natsUp) return console.warn('SKIPPED: NATS not reachable');
-    // A subscription subject of its own (still under scim.>).
-    const own = subscription({ method: 'nats', subject: `scim.${stream}` });
+    // A subscription subject of its own (still under the stream's <prefix>.>).
+    const own = subscription({ method: 'nats', subject: `${prefix}.${stream}` });
     const events = [event(1), event(2), event(3, 'Group')];
     const first = await sut.deliver(subscription(), events.slice(0, 2), signal);
     expect(first).toEqual({ kind: 'acknowledged' });
@@ -134,10 +137,10 @@ describe(`${NatsTransport.name} on the real JetStream (SKIPPED when ${NATS_URL} 
 
     const received = await consumeAll(4);
     expect(received.map((m) => [m.subject, m.msgId, m.body.seq])).toEqual([
-      ['scim.contoso.User.user.created', 'contoso:1', 1],
-      ['scim.contoso.User.user.updated', 'contoso:2', 2],
-      ['scim.contoso.Group.group.updated', 'contoso:3', 3],
-      [`scim.${stream}`, 'contoso:4', 4],
+      [`${prefix}.contoso.User.user.created`, 'contoso:1', 1],
+      [`${prefix}.contoso.User.user.updated`, 'contoso:2', 2],
+      [`${prefix}.contoso.Group.group.updated`, 'contoso:3', 3],
+      [`${prefix}.${stream}`, 'contoso:4', 4],
     ]);
     expect(received[0].body).toEqual(JSON.parse(JSON.stringify(events[0])));
   });
@@ -155,10 +158,10 @@ describe(`${NatsTransport.name} on the real JetStream (SKIPPED when ${NATS_URL} 
   it('rejects an invalid subject', async () => {
     if (!natsUp) return console.warn('SKIPPED: NATS not reachable');
     const outcome = await sut.deliver(
-      subscription({ method: 'nats', subject: 'scim.*' }),
+      subscription({ method: 'nats', subject: `${prefix}.*` }),
       [event(5)],
       signal,
     );
-    expect(outcome).toEqual({ kind: 'reject', detail: 'Invalid NATS subject scim.*' });
+    expect(outcome).toEqual({ kind: 'reject', detail: `Invalid NATS subject ${prefix}.*` });
   });
 });

@@ -11,7 +11,6 @@ import type { SubscriptionRecord } from '../subscription';
 import { defaultSubject, isPublishableSubject, subjectMatches } from './nats-subject';
 
 /** Subjects of the stream when the server creates it. */
-export const DEFAULT_STREAM_SUBJECTS = ['scim.>'];
 /** How long one publish waits for its PubAck before the attempt counts as a timeout (retry). */
 export const NATS_PUBLISH_TIMEOUT_MS = 5000;
 
@@ -24,8 +23,8 @@ interface Connected {
 
 /**
  * Publishes events to NATS JetStream (NATS_URL): one connection per process, opened at the first delivery and
- * reconnecting by itself; the stream NATS_STREAM is created with subjects `scim.>` if absent. Each event goes
- * to `scim.<tenant>.<resourceType>.<type>` (or the subscription's subject) with Nats-Msg-Id = the event id,
+ * reconnecting by itself; the stream NATS_STREAM is created with subjects `<NATS_SUBJECT_PREFIX>.>` if absent. Each
+ * event goes to `<prefix>.<tenant>.<resourceType>.<type>` (or the subscription's subject) with Nats-Msg-Id = the event id,
  * so a retried publish inside the stream's duplicate window is stored once. The PubAck is the acknowledgement.
  * NATS being down never fails readiness: deliveries just retry.
  */
@@ -62,7 +61,7 @@ export class NatsTransport extends PushTransport implements OnApplicationShutdow
     const fixedSubject = subscription.delivery.method === 'nats' ? subscription.delivery.subject : undefined;
     for (const event of events) {
       if (signal.aborted) return { kind: 'retry', detail: 'aborted at shutdown' };
-      const subject = fixedSubject ?? defaultSubject(event);
+      const subject = fixedSubject ?? defaultSubject(event, this.config.natsSubjectPrefix);
       if (!isPublishableSubject(subject))
         return { kind: 'reject', detail: `Invalid NATS subject ${subject}` };
       if (!connected.streamSubjects.some((filter) => subjectMatches(filter, subject))) {
@@ -138,9 +137,10 @@ export class NatsTransport extends PushTransport implements OnApplicationShutdow
     } catch (error) {
       if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound))
         throw error;
-      const created = await jsm.streams.add({ name, subjects: DEFAULT_STREAM_SUBJECTS });
-      this.logger.log(`Created JetStream stream ${name} (${DEFAULT_STREAM_SUBJECTS.join(', ')})`);
-      return created.config.subjects ?? DEFAULT_STREAM_SUBJECTS;
+      const subjects = [`${this.config.natsSubjectPrefix}.>`];
+      const created = await jsm.streams.add({ name, subjects });
+      this.logger.log(`Created JetStream stream ${name} (${subjects.join(', ')})`);
+      return created.config.subjects ?? subjects;
     }
   }
 

@@ -19,6 +19,8 @@ export interface ReceiverAnswer {
   headers?: Record<string, string>;
   /** Wait this long before answering (timeouts). */
   delayMs?: number;
+  /** Answer only once this settles (a consumer that hangs until the test lets it go). */
+  hold?: Promise<void>;
 }
 
 /**
@@ -109,6 +111,7 @@ export class WebhookReceiver {
     this.received.push(request);
     const answer = this.answer(request);
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    if (answer.hold) await answer.hold;
     if (res.destroyed) return;
     res.writeHead(answer.status, answer.headers).end();
   }
