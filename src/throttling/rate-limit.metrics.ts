@@ -27,7 +27,7 @@ export const RATE_LIMIT_METRIC_PROVIDERS = [
   }),
   makeCounterProvider({
     name: AUTH_FAILURES_TOTAL,
-    help: 'Failed authentications on SCIM routes, by reason (no_credentials, invalid_credentials)',
+    help: 'Failed authentications counted towards the per-address limit (missing or unknown credential), by reason',
     labelNames: ['reason'],
   }),
   makeCounterProvider({
