@@ -41,7 +41,7 @@ const describeWithPrometheus = hasPrometheus ? describe : describe.skip;
  * this suite runs): queries naming only these must parse and return no series. Each name must be one the
  * adapter declares, so a typo in the dashboard still fails.
  */
-export const NEEDS_MONGODB = [
+const NEEDS_MONGODB = [
   'scim_mongodb_pool_checkouts_total',
   'scim_mongodb_pool_checkout_failures_total',
   'scim_mongodb_pool_checkout_wait_seconds',
