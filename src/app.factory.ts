@@ -10,7 +10,7 @@ import { registerJsonBodyParsers } from './http/body-parsers';
 import { NestPinoLogger } from './http/nest-pino.logger';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
 import { LogSink, loggerOptions, RequestLogController } from './http/request-logging';
-import { sendScimError, toScimError } from './http/scim-error.renderer';
+import { scimErrorOf, sendScimError, toScimError } from './http/scim-error.renderer';
 import { registerSecurityHeaders, setApiSecurityHeaders } from './http/security-headers';
 import { routeTemplate } from './http/route-template';
 import { HttpMetricsService } from './metrics/http-metrics.service';
@@ -74,10 +74,18 @@ export async function createApp(
     { abortOnError: false, bodyParser: false, logger: new NestPinoLogger(fastify.log) },
   );
 
-  // A Fastify hook rather than an interceptor: it also sees 404s and body errors that never reach Nest.
+  // Fastify hooks rather than an interceptor: they also see 404s and body errors that never reach Nest.
   const metrics = app.get(HttpMetricsService);
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    metrics.started();
+    // 'close' comes once per response, also when the client went away before it finished ('finish' would not).
+    reply.raw.once('close', () => metrics.finished());
+    done();
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observe(request.method, routeTemplate(request), reply.statusCode, reply.elapsedTime / 1000);
+    const error = scimErrorOf(reply);
+    if (error) metrics.scimError(error.status, error.scimType);
     done();
   });
 

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../http/public.decorator';
+import { ReadinessMetrics } from './readiness.metrics';
 import { StoreHealthIndicator } from './store.health-indicator';
 
 /**
@@ -16,6 +17,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly store: StoreHealthIndicator,
+    private readonly readiness: ReadinessMetrics,
   ) {}
 
   /** Liveness: no dependency is checked; answering at all proves the process and its event loop are alive. */
@@ -25,11 +27,13 @@ export class HealthController {
     return this.run(reply, []);
   }
 
-  /** Readiness: the store answers, so requests can be served. */
+  /** Readiness: the store answers, so requests can be served. Each result is recorded (ReadinessMetrics). */
   @Get('ready')
   @HealthCheck()
-  ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | string | object> {
-    return this.run(reply, [() => this.store.check('store')]);
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | string | object> {
+    const result = await this.run(reply, [() => this.store.check('store')]);
+    this.readiness.record(reply.statusCode < 400);
+    return result;
   }
 
   private async run(

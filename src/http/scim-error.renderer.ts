@@ -60,8 +60,17 @@ export function toScimError(exception: unknown, request: FastifyRequest, bodyLim
   return { error: internalError(request), unexpected: true };
 }
 
+/** The SCIM error each reply carries, for the metrics hook (app.factory.ts), which src/http does not know. */
+const sentErrors = new WeakMap<FastifyReply, ScimError>();
+
+/** The ScimError that sendScimError wrote into this reply, if any. */
+export function scimErrorOf(reply: FastifyReply): ScimError | undefined {
+  return sentErrors.get(reply);
+}
+
 /** Writes a SCIM error response. */
 export function sendScimError(reply: FastifyReply, error: ScimError): void {
+  sentErrors.set(reply, error);
   reply.status(error.status);
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   reply.header('Content-Type', SCIM_CONTENT_TYPE);

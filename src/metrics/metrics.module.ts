@@ -1,11 +1,14 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { makeHistogramProvider, PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { collectDefaultMetrics, register } from 'prom-client';
-import { HTTP_REQUEST_DURATION, HttpMetricsService } from './http-metrics.service';
+import { HTTP_METRIC_PROVIDERS, HttpMetricsService } from './http-metrics.service';
 import { MetricsController } from './metrics.controller';
+import { STORE_METRIC_PROVIDERS, StoreMetrics } from './store-metrics.service';
 
 /**
- * Prometheus metrics at GET /metrics: default process metrics and http_request_duration_seconds.
+ * Prometheus metrics at GET /metrics: default process metrics, HTTP (duration, in flight, SCIM errors) and the
+ * store's commits, resources per tenant and journal heads (StoreMetrics, from CommitEvents). Other modules
+ * register their own metrics (throttling, health, streaming, the store adapters); docs/metrics.md lists them all.
  * Metrics live in prom-client's global registry (the one @willsoto's controller serves); registration is
  * idempotent so that several applications in one process (tests) share it instead of failing.
  */
@@ -18,15 +21,7 @@ import { MetricsController } from './metrics.controller';
       path: '/metrics',
     }),
   ],
-  providers: [
-    HttpMetricsService,
-    makeHistogramProvider({
-      name: HTTP_REQUEST_DURATION,
-      help: 'Duration of HTTP requests in seconds, by method, route template and status',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    }),
-  ],
+  providers: [HttpMetricsService, ...HTTP_METRIC_PROVIDERS, StoreMetrics, ...STORE_METRIC_PROVIDERS],
 })
 export class MetricsModule implements OnModuleInit {
   onModuleInit(): void {

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } 
 import { AppConfig } from '../config/app-config';
 import { DocumentModel } from '../scim/document/document-model';
 import { SchemaRegistryModule } from '../schemas/schema-registry.module';
+import { CommitEvents, ObservedResourceRepository } from './commit-observer';
 import { openEmbeddedStore } from './embedded/embedded-store.factory';
 import { MongoStoreModule } from './mongo/mongo-store.module';
 import {
@@ -40,7 +41,8 @@ function openEmbedded(config: AppConfig, model: DocumentModel): StoreAdapters {
  * OAuthClientRepository, JournalRepository,
  * ServerSecretRepository, SubscriptionRepository, StoreHealth) for the whole application, to the adapter the
  * configuration picks, with the application's DocumentModel (its unique attributes, extensions included), and
- * closes the store on shutdown.
+ * closes the store on shutdown. ResourceRepository is the adapter's, wrapped so that every commit is reported to
+ * CommitEvents (ObservedResourceRepository), which the metrics watch without the store knowing them.
  */
 @Global()
 @Module({})
@@ -52,6 +54,7 @@ export class StoreModule implements OnApplicationShutdown {
     return {
       imports: [SchemaRegistryModule, ...(mongo ? [MongoStoreModule.forRoot(config.mongodbUri!)] : [])],
       exports: [
+        CommitEvents,
         JournalRepository,
         MembershipRepository,
         ResourceRepository,
@@ -74,10 +77,13 @@ export class StoreModule implements OnApplicationShutdown {
           inject: [STORE_ADAPTERS],
           useFactory: (a: StoreAdapters) => a.memberships,
         },
+        { provide: CommitEvents, useFactory: () => new CommitEvents() },
         {
+          // Every commit timed and reported to CommitEvents (metrics), still the adapter's one write.
           provide: ResourceRepository,
-          inject: [STORE_ADAPTERS],
-          useFactory: (a: StoreAdapters) => a.resources,
+          inject: [STORE_ADAPTERS, CommitEvents],
+          useFactory: (a: StoreAdapters, events: CommitEvents) =>
+            new ObservedResourceRepository(a.resources, events),
         },
         {
           provide: ServerSecretRepository,

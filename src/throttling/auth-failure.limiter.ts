@@ -6,7 +6,12 @@ import type { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config';
 import { routeTemplate } from '../http/route-template';
 import { ScimError } from '../scim/errors';
-import { RATE_LIMITED_TOTAL, RateLimitReason } from './rate-limit.metrics';
+import {
+  AUTH_FAILURE_BLOCKS_TOTAL,
+  AUTH_FAILURES_TOTAL,
+  RATE_LIMITED_TOTAL,
+  RateLimitReason,
+} from './rate-limit.metrics';
 import { RateLimitStorage } from './rate-limit.storage';
 
 /** The window of AUTH_FAILURE_LIMIT_PER_MINUTE. */
@@ -34,7 +39,12 @@ export class AuthFailureLimiter {
     private readonly config: AppConfig,
     private readonly storage: RateLimitStorage,
     @InjectMetric(RATE_LIMITED_TOTAL) private readonly refused: Counter<'reason'>,
-  ) {}
+    @InjectMetric(AUTH_FAILURES_TOTAL) private readonly failures: Counter<'reason'>,
+    @InjectMetric(AUTH_FAILURE_BLOCKS_TOTAL) private readonly blocks: Counter,
+  ) {
+    for (const reason of ['no_credentials', 'invalid_credentials']) this.failures.inc({ reason }, 0);
+    this.blocks.inc(0);
+  }
 
   /** 429 with Retry-After when the client address has used up its failures of the current minute. */
   async assertNotBlocked(request: FastifyRequest): Promise<void> {
@@ -55,10 +65,12 @@ export class AuthFailureLimiter {
   async recordFailure(request: FastifyRequest, reason: AuthFailureReason): Promise<void> {
     const fields = { ip: request.ip, route: routeTemplate(request), reason };
     request.log.warn(fields, 'authentication failed');
+    this.failures.inc({ reason: reason.replace(' ', '_') });
     const limit = this.config.authFailureLimitPerMinute;
     if (limit <= 0) return;
     const { count, resetMs } = await this.storage.recordFailure(keyOf(request), AUTH_FAILURE_WINDOW_MS);
     if (count === limit) {
+      this.blocks.inc();
       request.log.warn(
         { ip: request.ip, failures: count, blockedSeconds: Math.ceil(resetMs / 1000) },
         'client address blocked after repeated authentication failures',

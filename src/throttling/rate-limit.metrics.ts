@@ -5,6 +5,13 @@ export const RATE_LIMITED_TOTAL = 'scim_rate_limited_total';
 /** Rate-limit checks that could not be made (Redis unreachable or slow) and were let through (fail open). */
 export const RATE_LIMIT_STORAGE_ERRORS_TOTAL = 'scim_rate_limit_storage_errors_total';
 
+/** Requests refused with 429 by the per-credential rate limit, by tenant (tenant ids are admin-made: bounded). */
+export const TENANT_RATE_LIMITED_TOTAL = 'scim_tenant_rate_limited_total';
+/** Failed authentications (the requests counted towards AUTH_FAILURE_LIMIT_PER_MINUTE), by reason. */
+export const AUTH_FAILURES_TOTAL = 'scim_auth_failures_total';
+/** Client addresses blocked after AUTH_FAILURE_LIMIT_PER_MINUTE failures (one per block, not per refusal). */
+export const AUTH_FAILURE_BLOCKS_TOTAL = 'scim_auth_failure_blocks_total';
+
 export type RateLimitReason = 'rate_limit' | 'auth_failures';
 
 export const RATE_LIMIT_METRIC_PROVIDERS = [
@@ -12,6 +19,20 @@ export const RATE_LIMIT_METRIC_PROVIDERS = [
     name: RATE_LIMITED_TOTAL,
     help: 'Requests refused with 429, by reason (rate_limit per credential, auth_failures per client address)',
     labelNames: ['reason'],
+  }),
+  makeCounterProvider({
+    name: TENANT_RATE_LIMITED_TOTAL,
+    help: 'Requests refused with 429 by the per-credential rate limit, by tenant',
+    labelNames: ['tenant'],
+  }),
+  makeCounterProvider({
+    name: AUTH_FAILURES_TOTAL,
+    help: 'Failed authentications counted towards the per-address limit (missing or unknown credential), by reason',
+    labelNames: ['reason'],
+  }),
+  makeCounterProvider({
+    name: AUTH_FAILURE_BLOCKS_TOTAL,
+    help: 'Client addresses blocked for the rest of the minute after too many failed authentications',
   }),
   makeCounterProvider({
     name: RATE_LIMIT_STORAGE_ERRORS_TOTAL,

@@ -14,7 +14,7 @@ import type { Counter } from 'prom-client';
 import { IS_PUBLIC_KEY } from '../http/public.decorator';
 import { principalOf } from '../auth/tenant.decorator';
 import { ScimError } from '../scim/errors';
-import { RATE_LIMITED_TOTAL, RateLimitReason } from './rate-limit.metrics';
+import { RATE_LIMITED_TOTAL, RateLimitReason, TENANT_RATE_LIMITED_TOTAL } from './rate-limit.metrics';
 import { TenantRateLimits } from './tenant-rate-limits';
 
 /**
@@ -36,6 +36,7 @@ export class TenantThrottlerGuard extends ThrottlerGuard {
     reflector: Reflector,
     private readonly limits: TenantRateLimits,
     @InjectMetric(RATE_LIMITED_TOTAL) private readonly refused: Counter<'reason'>,
+    @InjectMetric(TENANT_RATE_LIMITED_TOTAL) private readonly refusedByTenant: Counter<'tenant'>,
   ) {
     super(options, storage, reflector);
   }
@@ -73,10 +74,13 @@ export class TenantThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(
-    _context: ExecutionContext,
+    context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     this.refused.inc({ reason: 'rate_limit' satisfies RateLimitReason });
+    // The tenant of the principal: an id the admin created, never one the client chose (bounded label).
+    const tenant = principalOf(context.switchToHttp().getRequest())?.tenantId;
+    if (tenant !== undefined) this.refusedByTenant.inc({ tenant });
     const perSecond = Number(((detail.limit * 1000) / detail.ttl).toFixed(2));
     const seconds = Math.max(1, detail.timeToBlockExpire);
     throw ScimError.tooManyRequests(

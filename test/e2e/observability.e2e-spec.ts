@@ -81,6 +81,23 @@ describe('Probes, metrics, docs and request ids (e2e)', () => {
       expect(body).not.toContain('route-4711');
     });
 
+    it('counts SCIM errors by status and scimType, and ends every request it counted in flight', async () => {
+      await t.app.inject({
+        method: 'GET',
+        url: '/scim/v2/Users?filter=userName%20zz%20%22x%22',
+        headers: t.authHeader,
+      });
+      await t.app.inject({ method: 'GET', url: '/scim/v2/Users/does-not-exist', headers: t.authHeader });
+
+      const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+
+      expect(body).toMatch(/^scim_errors_total\{status="400",scim_type="invalidFilter"\} [1-9]/m);
+      expect(body).toMatch(/^scim_errors_total\{status="404",scim_type="none"\} [1-9]/m);
+      expect(body).not.toContain('does-not-exist');
+      // Only the scrape itself is in flight while /metrics renders.
+      expect(body).toMatch(/^http_requests_in_flight 1$/m);
+    });
+
     it('counts errors raised before Nest (body parsing)', async () => {
       await t.app.inject({
         method: 'POST',

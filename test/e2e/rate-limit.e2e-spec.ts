@@ -128,6 +128,7 @@ describe('Rate limits (e2e)', () => {
       const metrics = (await get({}, '/metrics')).body;
 
       expect(metrics).toMatch(/^scim_rate_limited_total\{reason="rate_limit"\} [1-9]\d*$/m);
+      expect(metrics).toMatch(/^scim_tenant_rate_limited_total\{tenant="metered-tenant"\} [1-9]\d*$/m);
     });
   });
 
@@ -334,6 +335,8 @@ describe('Rate limits (e2e)', () => {
       const metrics = (await get({}, '/metrics')).body;
 
       expect(metrics).toMatch(/^scim_rate_limited_total\{reason="auth_failures"\} [1-9]\d*$/m);
+      expect(metrics).toMatch(/^scim_auth_failures_total\{reason="invalid_credentials"\} [1-9]\d*$/m);
+      expect(metrics).toMatch(/^scim_auth_failure_blocks_total [1-9]\d*$/m);
     });
   });
 });

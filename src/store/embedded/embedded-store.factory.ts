@@ -8,11 +8,17 @@ import { EmbeddedSubscriptionRepository } from './embedded-subscription.reposito
 import { EmbeddedOAuthClientRepository } from './embedded-oauth-client.repository';
 import { EmbeddedStaticTokenRepository } from './embedded-static-token.repository';
 import { EmbeddedTenantRepository } from './embedded-tenant.repository';
-import { EmbeddedStore, EmbeddedStoreOptions } from './embedded.store';
+import { join } from 'node:path';
+import { trackEmbeddedStoreSize } from './embedded-store.metrics';
+import { EmbeddedStore, EmbeddedStoreOptions, SQLITE_FILE_NAME } from './embedded.store';
 
-/** Opens the embedded store in `dataDir` (loading everything into memory) and returns its adapters. */
+/**
+ * Opens the embedded store in `dataDir` (loading everything into memory) and returns its adapters; its size on
+ * disk becomes the metric scim_embedded_store_bytes.
+ */
 export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions = {}): StoreAdapters {
   const store = EmbeddedStore.open(dataDir, options);
+  trackEmbeddedStoreSize(join(dataDir, SQLITE_FILE_NAME));
   return {
     resources: new EmbeddedResourceRepository(store),
     memberships: new EmbeddedMembershipRepository(store),

@@ -5,12 +5,14 @@ import { AppConfig } from '../../config/app-config';
 import { DocumentModel } from '../../scim/document/document-model';
 import { SchemaRegistryModule } from '../../schemas/schema-registry.module';
 import { STORE_ADAPTERS } from '../store-query.util';
+import { instrumentMongoStore } from './mongo-pool.metrics';
 import { createMongoStore } from './mongo-store.factory';
 
 /**
  * The MongoDB store through @nestjs/mongoose: MongooseModule owns the connection (with its retries while the
  * database starts alongside the app) and closes it on shutdown; the adapters are bound to that connection.
- * Imported only when MONGODB_URI is set, so the embedded store never opens a MongoDB connection.
+ * Imported only when MONGODB_URI is set, so the embedded store never opens a MongoDB connection. The driver's
+ * pool events and server selection failures become metrics here (mongo-pool.metrics.ts).
  */
 @Module({})
 export class MongoStoreModule {
@@ -32,7 +34,8 @@ export class MongoStoreModule {
               model,
             });
             new Logger('StoreModule').log('Using MongoDB (MONGODB_URI)');
-            return adapters;
+            // Pool events and server selection failures as metrics (docs/metrics.md).
+            return instrumentMongoStore(connection.getClient(), adapters);
           },
         },
       ],
