@@ -161,14 +161,16 @@ export const SETTINGS = [
     env: 'TRUST_PROXY',
     key: 'trustProxy',
     namespace: 'http',
-    // Proxies on private networks (Kubernetes ingress, load balancers) are trusted; a client reaching the server
-    // directly from a public address cannot forge its X-Forwarded-For. Parsed by proxy-addr (src/http).
+    // Only a proxy on this host is trusted by default: trusting every private address would let any pod of a
+    // cluster forge X-Forwarded-For (dodging the failed-auth throttle) and X-Forwarded-Host (rewriting
+    // meta.location). Deployments name their ingress. Parsed by proxy-addr (app.factory.ts).
     parse: text({
       problem: TRUST_PROXY,
       rules: [matches(/^(true|false|[0-9A-Za-z.:/]+(\s*,\s*[0-9A-Za-z.:/]+)*)$/, TRUST_PROXY)],
     }),
-    default: 'loopback,linklocal,uniquelocal',
-    description: 'Peers allowed to set `X-Forwarded-*` (your ingress): `true`, `false` or addresses/CIDRs',
+    default: 'loopback',
+    description:
+      'Peers allowed to set `X-Forwarded-*`: set it to your ingress (addresses/CIDRs, `loopback`, `linklocal`, `uniquelocal`), or `true`/`false`',
   }),
 
   // Stores and files
