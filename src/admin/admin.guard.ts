@@ -32,18 +32,22 @@ export class AdminGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.expected) throw ScimError.forbidden(ADMIN_DISABLED_DETAIL);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    // Guessing the admin token is throttled per client address like guessing a SCIM token (429 once blocked).
-    await this.authFailures.assertNotBlocked(request);
     const header = request.headers.authorization;
+    // Failed admin tokens are throttled per client address and credential like SCIM tokens (429 once blocked).
+    await this.authFailures.assertNotBlocked(request, header);
     if (header === undefined) {
-      await this.authFailures.recordFailure(request, 'no credentials');
-      throw unauthorized(ADMIN_MISSING_DETAIL);
+      throw (
+        (await this.authFailures.recordFailure(request, header, 'no credentials')) ??
+        unauthorized(ADMIN_MISSING_DETAIL)
+      );
     }
     // RFC 6750 §2.1: only the Authorization header; never a query parameter that would reach access logs.
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match || !timingSafeEqual(digest(match[1]), this.expected)) {
-      await this.authFailures.recordFailure(request, 'invalid credentials');
-      throw unauthorized(ADMIN_INVALID_DETAIL);
+      throw (
+        (await this.authFailures.recordFailure(request, header, 'invalid credentials')) ??
+        unauthorized(ADMIN_INVALID_DETAIL)
+      );
     }
     return true;
   }

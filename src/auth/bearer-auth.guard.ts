@@ -14,7 +14,7 @@ import type { Principal } from './principal';
  * The global guard (architecture §5): every route needs a valid bearer token unless marked @Public() or
  * as an admin route (those have their own guard, src/admin/admin.guard.ts).
  * Failures are SCIM 401s with `WWW-Authenticate: Bearer realm="scim"` (RFC 7644 §2, RFC 6750 §3); they are
- * logged and counted per client address, which gets 429 after too many (AuthFailureLimiter).
+ * logged and counted per client address and credential, which gets 429 after too many (AuthFailureLimiter).
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
@@ -42,14 +42,15 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
 
   private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    await this.authFailures.assertNotBlocked(request);
+    const credential = request.headers.authorization;
+    await this.authFailures.assertNotBlocked(request, credential);
     try {
       return (await super.canActivate(context)) as boolean;
     } catch (error) {
       // A credential we issued that has been revoked, has expired or belongs to a disabled tenant is not a guess.
       if (error instanceof ScimError && error.status === 401 && !(error instanceof InactiveCredentialError)) {
-        const reason = request.headers.authorization === undefined ? 'no credentials' : 'invalid credentials';
-        await this.authFailures.recordFailure(request, reason);
+        const reason = credential === undefined ? 'no credentials' : 'invalid credentials';
+        throw (await this.authFailures.recordFailure(request, credential, reason)) ?? error;
       }
       throw error;
     }

@@ -409,10 +409,21 @@ export const SETTINGS = [
     env: 'AUTH_FAILURE_LIMIT_PER_MINUTE',
     key: 'authFailureLimitPerMinute',
     namespace: 'throttling',
-    // The client address is the one TRUST_PROXY yields.
+    // The client address is the one TRUST_PROXY yields; the credential is the one presented (a hash of it).
     parse: int(0, 100000, 'must be an integer between 0 (off) and 100000'),
     default: 10,
-    description: 'Failed authentications per client address and minute before 429 (`0` = off)',
+    description:
+      'Failed authentications of one credential from one client address per minute before that credential gets 429 there (`0` = off); other credentials are unaffected',
+  }),
+  defineSetting({
+    env: 'AUTH_FAILURE_CREDENTIALS_PER_MINUTE',
+    key: 'authFailureCredentialsPerMinute',
+    namespace: 'throttling',
+    // Spraying: bounds the distinct bad credentials (and counters) per address. Valid credentials still pass.
+    parse: int(0, 1000000, 'must be an integer between 0 (no ceiling) and 1000000'),
+    default: 100,
+    description:
+      'Distinct failing credentials per client address and minute; above it every further failing credential gets 429 instead of 401, valid ones still pass (`0` = no ceiling)',
   }),
   defineSetting({
     env: 'REDIS_URL',

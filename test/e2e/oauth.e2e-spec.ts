@@ -689,12 +689,15 @@ describe('OAuth and the failed-authentication throttle (e2e)', () => {
     });
   }
 
-  it('counts failed client authentications and then answers 429 with an OAuth error, even to a right secret', async () => {
-    expect((await attempt(generateClientSecret())).statusCode).toBe(401);
-    expect((await attempt(generateClientSecret())).statusCode).toBe(401);
+  it('counts failed client authentications and then answers 429 with an OAuth error to that secret only', async () => {
+    const wrong = generateClientSecret();
+    expect((await attempt(wrong)).statusCode).toBe(401);
+    expect((await attempt(wrong)).statusCode).toBe(401);
 
-    const blocked = await attempt(SECRET_1);
+    const blocked = await attempt(wrong);
+    const right = await attempt(SECRET_1);
 
+    expect(right.statusCode).toBe(200);
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.json()).toEqual({

@@ -91,15 +91,17 @@ describeWithRedis('Rate limits shared through Redis (e2e)', () => {
     });
   });
 
-  it('shares the failed-authentication count of a client address between replicas', async () => {
+  it('shares the failed-authentication count of a client address and credential between replicas', async () => {
     const address = freshClientAddress();
     const wrong = { authorization: 'Bearer wrong-token-0123456789abcdef' };
     const first = await a.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...wrong } });
     const second = await b.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...wrong } });
 
-    const third = await a.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...a.authHeader } });
+    const third = await a.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...wrong } });
+    const valid = await b.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...b.authHeader } });
 
     expect([first.statusCode, second.statusCode, third.statusCode]).toEqual([401, 401, 429]);
+    expect(valid.statusCode).toBe(200);
   });
 });
 

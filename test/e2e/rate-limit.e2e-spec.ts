@@ -10,7 +10,8 @@ const ADMIN_TOKEN = 'rate-limit-admin-token-0123456789';
 
 /**
  * Rate limits per credential (RATE_LIMIT_PER_SECOND / RATE_LIMIT_BURST, per-tenant override) and the
- * failed-authentication throttle per client address (AUTH_FAILURE_LIMIT_PER_MINUTE), with small limits.
+ * failed-authentication throttle per client address and credential (AUTH_FAILURE_LIMIT_PER_MINUTE,
+ * AUTH_FAILURE_CREDENTIALS_PER_MINUTE), with small limits.
  */
 describe('Rate limits (e2e)', () => {
   let t: TestApp;
@@ -132,10 +133,10 @@ describe('Rate limits (e2e)', () => {
     });
   });
 
-  describe('failed authentication per client address', () => {
+  describe('failed authentication per client address and credential', () => {
     const wrong = { authorization: 'Bearer wrong-token-0123456789abcdef' };
 
-    it('answers 401 to the first failures, then 429 even with the right token', async () => {
+    it('answers 401 to the first failures of a credential, then 429 to that credential only', async () => {
       const address = freshClientAddress();
       const codes = [];
       for (let i = 0; i < 3; i++) {
@@ -144,10 +145,11 @@ describe('Rate limits (e2e)', () => {
         );
       }
 
-      const response = await t.app.inject({
+      const response = await t.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...wrong } });
+      const right = await t.app.inject({
         method: 'GET',
         url: USERS,
-        headers: { ...address, ...t.authHeader },
+        headers: { ...address, ...(await addCredential(t.app, DEFAULT_TENANT_ID)).authHeader },
       });
 
       expect(codes).toEqual([401, 401, 401]);
@@ -160,8 +162,47 @@ describe('Rate limits (e2e)', () => {
       expect(response.json()).toEqual({
         schemas: [ERROR_SCHEMA],
         status: '429',
-        detail: `Too many failed authentication attempts from this address (at most 3 per minute); retry after ${retryAfter} seconds`,
+        detail: `Too many failed authentication attempts with this credential from this address (at most 3 per minute); retry after ${retryAfter} seconds`,
       });
+      expect(right.statusCode).toBe(200);
+    });
+
+    it('never blocks a valid credential of another tenant, or the admin token, behind the same address', async () => {
+      // Entra calls from shared Azure addresses: tenant A pasted a wrong token, tenant B must not notice.
+      const shared = freshClientAddress();
+      await upsertTenant(t.app, 'tenant-a');
+      await upsertTenant(t.app, 'tenant-b');
+      const tenantA = await addCredential(t.app, 'tenant-a');
+      const tenantB = await addCredential(t.app, 'tenant-b');
+      const pastedWrong = { authorization: `Bearer ${tenantA.token.slice(0, -1)}x` };
+      const codesOfA: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const response = await t.app.inject({
+          method: 'GET',
+          url: USERS,
+          headers: { ...shared, ...pastedWrong },
+        });
+        codesOfA.push(response.statusCode);
+      }
+
+      const b = await t.app.inject({
+        method: 'GET',
+        url: USERS,
+        headers: { ...shared, ...tenantB.authHeader },
+      });
+      const a = await t.app.inject({
+        method: 'GET',
+        url: USERS,
+        headers: { ...shared, ...tenantA.authHeader },
+      });
+      const admin = await t.app.inject({
+        method: 'GET',
+        url: '/admin/tenants',
+        headers: { ...shared, authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+
+      expect(codesOfA).toEqual([401, 401, 401, ...Array(7).fill(429)]);
+      expect([b.statusCode, a.statusCode, admin.statusCode]).toEqual([200, 200, 200]);
     });
 
     it('does not count credentials this server issued that were revoked or whose tenant is disabled', async () => {
@@ -243,7 +284,7 @@ describe('Rate limits (e2e)', () => {
       expect(codes).toEqual([200, 200, 200, 200, 200]);
     });
 
-    it('counts failures of the SCIM, admin and OAuth endpoints together, and blocks them all', async () => {
+    it('counts failures of one credential at the SCIM and admin endpoints together, and blocks it at both', async () => {
       const address = freshClientAddress();
       const scim = await t.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...wrong } });
       const admin = await t.app.inject({
@@ -251,38 +292,60 @@ describe('Rate limits (e2e)', () => {
         url: '/admin/tenants',
         headers: { ...address, ...wrong },
       });
-      const oauth = await t.app.inject({
-        method: 'POST',
-        url: '/oauth2/token',
-        headers: { ...address, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: 'grant_type=client_credentials&client_id=nobody&client_secret=wrong-secret-0123456789',
-      });
-      expect([scim.statusCode, admin.statusCode, oauth.statusCode]).toEqual([401, 401, 401]);
+      const again = await t.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...wrong } });
+      expect([scim.statusCode, admin.statusCode, again.statusCode]).toEqual([401, 401, 401]);
 
       const blocked = [
-        await t.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...t.authHeader } }),
+        await t.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...wrong } }),
+        await t.app.inject({ method: 'GET', url: '/admin/tenants', headers: { ...address, ...wrong } }),
+      ];
+      const valid = [
+        await t.app.inject({
+          method: 'GET',
+          url: USERS,
+          headers: { ...address, ...(await addCredential(t.app, DEFAULT_TENANT_ID)).authHeader },
+        }),
         await t.app.inject({
           method: 'GET',
           url: '/admin/tenants',
           headers: { ...address, authorization: `Bearer ${ADMIN_TOKEN}` },
         }),
-        await t.app.inject({
-          method: 'POST',
-          url: '/oauth2/token',
-          headers: { ...address, 'content-type': 'application/x-www-form-urlencoded' },
-          payload: 'grant_type=client_credentials&client_id=nobody&client_secret=wrong-secret-0123456789',
-        }),
       ];
 
+      const detail = expect.stringMatching(/^Too many failed authentication attempts with this credential/);
       for (const response of blocked) {
         expect(response.statusCode).toBe(429);
         expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(response.json()).toEqual({ schemas: [ERROR_SCHEMA], status: '429', detail });
       }
-      const detail = expect.stringMatching(/^Too many failed authentication attempts from this address/);
-      expect(blocked[0].json()).toEqual({ schemas: [ERROR_SCHEMA], status: '429', detail });
-      expect(blocked[1].json()).toEqual({ schemas: [ERROR_SCHEMA], status: '429', detail });
+      expect(valid.map((r) => r.statusCode)).toEqual([200, 200]);
+    });
+
+    it('blocks failing OAuth client credentials at the token endpoint with an OAuth error, and only those', async () => {
+      const address = freshClientAddress();
+      const attempt = (secret: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/oauth2/token',
+          headers: { ...address, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `grant_type=client_credentials&client_id=nobody&client_secret=${secret}`,
+        });
+      const codes = [];
+      for (let i = 0; i < 3; i++) codes.push((await attempt('wrong-secret-0123456789')).statusCode);
+
+      const blocked = await attempt('wrong-secret-0123456789');
+      const other = await attempt('other-secret-0123456789');
+
+      expect(codes).toEqual([401, 401, 401]);
+      expect(blocked.statusCode).toBe(429);
       // The token endpoint speaks OAuth (RFC 6749 §5.2) even when it refuses.
-      expect(blocked[2].json()).toEqual({ error: 'temporarily_unavailable', error_description: detail });
+      expect(blocked.json()).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: expect.stringMatching(
+          /^Too many failed authentication attempts with this credential/,
+        ),
+      });
+      expect(other.statusCode).toBe(401);
     });
 
     it('keeps public routes open for a blocked address', async () => {
@@ -314,7 +377,7 @@ describe('Rate limits (e2e)', () => {
       expect(t.logs.text()).not.toContain(TEST_TOKEN);
     });
 
-    it('logs once that an address is blocked', async () => {
+    it('logs once that a credential is blocked for an address', async () => {
       const address = freshClientAddress();
       for (let i = 0; i < 5; i++)
         await t.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...wrong } });
@@ -325,10 +388,11 @@ describe('Rate limits (e2e)', () => {
       expect(lines).toEqual([
         expect.objectContaining({
           level: 'warn',
-          msg: 'client address blocked after repeated authentication failures',
+          msg: 'credential blocked for this client address after repeated authentication failures',
           failures: 3,
         }),
       ]);
+      expect(JSON.stringify(lines)).not.toContain('wrong-token');
     });
 
     it('counts refusals in scim_rate_limited_total', async () => {
@@ -338,6 +402,51 @@ describe('Rate limits (e2e)', () => {
       expect(metrics).toMatch(/^scim_auth_failures_total\{reason="invalid_credentials"\} [1-9]\d*$/m);
       expect(metrics).toMatch(/^scim_auth_failure_blocks_total [1-9]\d*$/m);
     });
+  });
+});
+
+describe('Ceiling on distinct failing credentials per address (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ authFailureLimitPerMinute: 100, authFailureCredentialsPerMinute: 3 });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 to further failing credentials of a spraying address, and still admits valid ones', async () => {
+    const address = freshClientAddress();
+    const spray = (i: number) =>
+      t.app.inject({
+        method: 'GET',
+        url: USERS,
+        headers: { ...address, authorization: `Bearer sprayed-token-${i}-0123456789abcdef` },
+      });
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push((await spray(i)).statusCode);
+    const counted = await spray(0);
+    const over = await spray(99);
+
+    const valid = await t.app.inject({ method: 'GET', url: USERS, headers: { ...address, ...t.authHeader } });
+    const elsewhere = await t.app.inject({
+      method: 'GET',
+      url: USERS,
+      headers: { ...freshClientAddress(), authorization: 'Bearer sprayed-token-99-0123456789abcdef' },
+    });
+
+    expect(codes).toEqual([401, 401, 401, 429, 429]);
+    // A credential counted before the ceiling keeps its own count.
+    expect(counted.statusCode).toBe(401);
+    expect(over.statusCode).toBe(429);
+    expect(Number(over.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(over.json()).toEqual({
+      schemas: [ERROR_SCHEMA],
+      status: '429',
+      detail: expect.stringMatching(
+        /^Too many different failing credentials from this address \(at most 3 per minute\); retry after \d+ seconds?$/,
+      ),
+    });
+    expect(valid.statusCode).toBe(200);
+    expect(elsewhere.statusCode).toBe(401);
   });
 });
 

@@ -10,10 +10,13 @@ const RESPONSE: TokenResponse = { access_token: 't', token_type: 'Bearer', expir
 
 function setup(outcome: () => Promise<TokenResponse>, blocked = false) {
   const limiter = {
-    assertNotBlocked: jest.fn(async () => {
+    assertNotBlocked: jest.fn(async (_request: FastifyRequest, _credential: string | undefined) => {
       if (blocked) throw ScimError.tooManyRequests('Too many', 30);
     }),
-    recordFailure: jest.fn(async () => undefined),
+    recordFailure: jest.fn(
+      async (_request: FastifyRequest, _credential: string | undefined, _reason: string): Promise<unknown> =>
+        undefined,
+    ),
   };
   const endpoint = { handle: jest.fn(outcome) };
   const sut = new TokenController(
@@ -31,13 +34,31 @@ describe(TokenController.name, () => {
     expect(endpoint.handle).toHaveBeenCalledWith('Basic x', { grant_type: 'client_credentials' });
   });
 
-  it('counts a failed client authentication against the client address', async () => {
+  it('counts a failed client authentication against the client address and the presented credential', async () => {
     const { sut, limiter } = setup(async () => {
       throw OAuthError.invalidClient('Client authentication failed');
     });
 
     await expect(sut.token(REQUEST, 'Basic x', {})).rejects.toThrow(OAuthError);
-    expect(limiter.recordFailure).toHaveBeenCalledWith(REQUEST, 'invalid credentials');
+    await expect(sut.token(REQUEST, undefined, { client_id: 'c', client_secret: 's' })).rejects.toThrow();
+    await expect(sut.token(REQUEST, undefined, { client_id: 'c', client_secret: 't' })).rejects.toThrow();
+    expect(limiter.assertNotBlocked.mock.calls).toEqual(
+      limiter.recordFailure.mock.calls.map(([request, credential]) => [request, credential]),
+    );
+    const credentials = limiter.recordFailure.mock.calls.map((call) => call[1]);
+    expect(new Set(credentials).size).toBe(3);
+    expect(limiter.recordFailure.mock.calls.map((call) => call[2])).toEqual(
+      Array(3).fill('invalid credentials'),
+    );
+  });
+
+  it('answers the 429 of the limiter instead of invalid_client when the address is over its ceiling', async () => {
+    const { sut, limiter } = setup(async () => {
+      throw OAuthError.invalidClient('Client authentication failed');
+    });
+    limiter.recordFailure.mockResolvedValueOnce(ScimError.tooManyRequests('Too many', 30) as never);
+
+    await expect(sut.token(REQUEST, 'Basic x', {})).rejects.toMatchObject({ status: 429 });
   });
 
   it('records a request without any credentials as such', async () => {
@@ -46,7 +67,7 @@ describe(TokenController.name, () => {
     });
 
     await expect(sut.token(REQUEST, undefined, { grant_type: 'client_credentials' })).rejects.toThrow();
-    expect(limiter.recordFailure).toHaveBeenCalledWith(REQUEST, 'no credentials');
+    expect(limiter.recordFailure).toHaveBeenCalledWith(REQUEST, undefined, 'no credentials');
   });
 
   it('does not count other errors (a malformed request is no guess)', async () => {

@@ -10,8 +10,8 @@ import { TokenEndpointService, TokenResponse } from './token-endpoint.service';
 /**
  * POST /oauth2/token (RFC 6749 §3.2, §4.4). Public: the client authenticates with its own credentials here.
  * Errors are OAuthErrors, rendered by the global exception filter as RFC 6749 §5.2 JSON (oauth-error.ts).
- * Failed client authentications count against the client address like failed bearer tokens do
- * (AuthFailureLimiter): after too many, the address gets 429 here and on the SCIM routes.
+ * Failed client authentications count against the client address and presented credential like failed bearer
+ * tokens do (AuthFailureLimiter): after too many, that credential gets 429 from that address.
  */
 @ApiTags('OAuth')
 @Controller()
@@ -37,19 +37,23 @@ export class TokenController {
     @Headers('authorization') authorization: string | undefined,
     @Body() body: unknown,
   ): Promise<TokenResponse> {
-    await this.authFailures.assertNotBlocked(request);
+    const credential = presentedClientCredential(authorization, body);
+    await this.authFailures.assertNotBlocked(request, credential);
     try {
       return await this.endpoint.handle(authorization, body);
     } catch (error) {
       if (error instanceof OAuthError && error.error === 'invalid_client') {
-        const presented = authorization !== undefined || hasClientId(body);
-        await this.authFailures.recordFailure(request, presented ? 'invalid credentials' : 'no credentials');
+        const reason = credential === undefined ? 'no credentials' : 'invalid credentials';
+        throw (await this.authFailures.recordFailure(request, credential, reason)) ?? error;
       }
       throw error;
     }
   }
 }
 
-function hasClientId(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && 'client_id' in body;
+/** The client's credential as presented: HTTP Basic and/or client_id and client_secret of the body. */
+function presentedClientCredential(authorization: string | undefined, body: unknown): string | undefined {
+  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  if (authorization === undefined && !('client_id' in fields)) return undefined;
+  return JSON.stringify([authorization ?? null, fields.client_id ?? null, fields.client_secret ?? null]);
 }
