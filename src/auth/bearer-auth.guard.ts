@@ -9,12 +9,16 @@ import { AuthFailureLimiter } from '../throttling/auth-failure.limiter';
 import { BEARER_STRATEGY } from './bearer.strategy';
 import { INVALID_CREDENTIAL_DETAIL, InactiveCredentialError } from './credential-verifier';
 import type { Principal } from './principal';
+import { accessOf, assertAccess, SCIM_ACCESS_KEY, ScimAccess } from './scim-access';
+import { principalOf } from './tenant.decorator';
 
 /**
  * The global guard (architecture §5): every route needs a valid bearer token unless marked @Public() or
  * as an admin route (those have their own guard, src/admin/admin.guard.ts).
  * Failures are SCIM 401s with `WWW-Authenticate: Bearer realm="scim"` (RFC 7644 §2, RFC 6750 §3); they are
  * logged and counted per client address and credential, which gets 429 after too many (AuthFailureLimiter).
+ * An OAuth access token must also carry the scope the route needs (scim-access.ts), or gets 403
+ * `insufficient_scope`.
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
@@ -44,8 +48,9 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const credential = request.headers.authorization;
     await this.authFailures.assertNotBlocked(request, credential);
+    let authenticated: boolean;
     try {
-      return (await super.canActivate(context)) as boolean;
+      authenticated = (await super.canActivate(context)) as boolean;
     } catch (error) {
       // A credential we issued that has been revoked, has expired or belongs to a disabled tenant is not a guess.
       if (error instanceof ScimError && error.status === 401 && !(error instanceof InactiveCredentialError)) {
@@ -54,6 +59,15 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
       }
       throw error;
     }
+    const principal = principalOf(request);
+    if (authenticated && principal) {
+      const declared = this.reflector.getAllAndOverride<ScimAccess | undefined>(SCIM_ACCESS_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]);
+      assertAccess(principal, accessOf(declared, request.method));
+    }
+    return authenticated;
   }
 
   override handleRequest<T = Principal>(

@@ -5,4 +5,9 @@ export interface Principal {
   credentialId: string;
   /** Human label of the credential ("SCIM_TOKEN", "generated", …), for audit logs. */
   label: string;
+  /**
+   * OAuth scopes the access token grants (scim-access.ts), limited to those its client still has; undefined for
+   * a static token, which has full access to its tenant.
+   */
+  scopes?: readonly string[];
 }

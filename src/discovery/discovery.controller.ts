@@ -2,6 +2,7 @@ import { Controller, Get, Param, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthenticationSchemes } from '../auth/oauth/oauth-authentication-schemes';
+import { RequiresAccess } from '../auth/scim-access';
 import { ListResult } from '../http/list-result';
 import { SCIM_BASE_PATH, ScimContextFactory } from '../resources/scim-context.factory';
 import { ScimSettings } from '../resources/scim-settings';
@@ -28,6 +29,8 @@ function refuseFilter(request: FastifyRequest): void {
  */
 @ApiTags('Discovery')
 @ApiBearerAuth()
+// No tenant data: any valid credential may read it, whatever its scopes.
+@RequiresAccess('any')
 @Controller(SCIM_BASE_PATH)
 export class DiscoveryController {
   constructor(

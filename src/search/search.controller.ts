@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
+import { RequiresAccess } from '../auth/scim-access';
 import { ListResult } from '../http/list-result';
 import { Tenant } from '../auth/tenant.decorator';
 import { ResourceQueryService } from '../resources/resource-query.service';
@@ -21,6 +22,8 @@ const EXAMPLE = {
 /** RFC 7644 §3.4.3: POST /.search on a resource endpoint and at the root across resource types. */
 @ApiTags('Search')
 @ApiBearerAuth()
+// A search is a read although it is a POST.
+@RequiresAccess('read')
 @Controller(SCIM_BASE_PATH)
 export class SearchController {
   constructor(

@@ -360,6 +360,7 @@ describe('OAuth 2.0 client credentials (e2e)', () => {
         tenantId: 'default',
         credentialId: 'oauth:entra',
         label: 'Entra provisioning',
+        scopes: ['scim', 'scim.read'],
       });
     });
 

@@ -56,6 +56,17 @@ describe(JwtCredentialVerifier.name, () => {
       tenantId: 'acme',
       credentialId: 'oauth:entra',
       label: 'Entra',
+      scopes: ['scim'],
+    });
+  });
+
+  it('grants the scopes of the token that its client still has (narrowing a client applies to issued tokens)', async () => {
+    const wide = { ...CLIENT, scopes: ['scim', 'scim.read', 'scim.write'] };
+    const token = (await TOKENS.issue(wide, wide.secrets[0], ['scim.read', 'scim.write'])).token;
+
+    await expect(sut([wide]).verify(token)).resolves.toMatchObject({ scopes: ['scim.read', 'scim.write'] });
+    await expect(sut([{ ...wide, scopes: ['scim.read'] }]).verify(token)).resolves.toMatchObject({
+      scopes: ['scim.read'],
     });
   });
 

@@ -49,6 +49,8 @@ export class JwtCredentialVerifier extends CredentialVerifier {
       tenantId: client.tenantId,
       credentialId: `${OAUTH_CREDENTIAL_PREFIX}${client.id}`,
       label: client.name ?? client.id,
+      // Narrowing a client's scopes takes effect on its tokens already issued, like removing the client does.
+      scopes: claims.scope.split(' ').filter((scope) => scope !== '' && client.scopes.includes(scope)),
     };
   }
 }

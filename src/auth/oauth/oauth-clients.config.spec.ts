@@ -84,6 +84,7 @@ describe(parseOAuthClients.name, () => {
             { id: 'has space', secrets: [{ hash: 'the-secret-itself' }] },
             { id: 'b', secrets: [{ hash: HASH, notAfter: 'next year' }], scopes: ['a b'] },
             { id: 'c', secret: HASH },
+            { id: 'd', secrets: [{ hash: HASH }], scopes: ['scim.read', 'users.write'] },
           ],
         },
         '/etc/scim/oauth-clients.json',
@@ -97,6 +98,10 @@ describe(parseOAuthClients.name, () => {
     expect(message).toContain('clients[1].scopes must be a non-empty array of scope tokens');
     expect(message).toContain('clients[2] has an unknown key "secret"');
     expect(message).toContain('clients[2].secrets must be a non-empty array');
+    // A scope the guard does not enforce would look like a control that does nothing.
+    expect(message).toContain(
+      'clients[3].scopes may only hold "scim", "scim.read", "scim.write" (got "users.write")',
+    );
   });
 
   it('refuses a client id declared twice', () => {

@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '../../config/app-config';
+import { KNOWN_SCOPES, SCIM_SCOPE } from '../scim-access';
 import { normaliseSecretHash, secretFingerprint } from './client-secret';
 
 /** Clients of the client-credentials grant are declared in this file of CONFIG_DIR (and/or OAUTH_CLIENTS). */
 export const OAUTH_CLIENTS_FILE = 'oauth-clients.json';
 
 export const DEFAULT_CLIENT_TENANT = 'default';
-export const DEFAULT_CLIENT_SCOPES: readonly string[] = ['scim'];
+export const DEFAULT_CLIENT_SCOPES: readonly string[] = [SCIM_SCOPE];
 
 export interface OAuthClientSecret {
   /** `sha256:<hex>` of the secret. */
@@ -142,6 +143,14 @@ function parseClient(entry: unknown, at: string, problems: string[]): OAuthClien
     problems.push(
       `${at}.scopes must be a non-empty array of scope tokens (printable ASCII without space, " or \\; RFC 6749 §3.3)`,
     );
+  } else {
+    // A scope the guard does not know would look like a control and do nothing.
+    const unknown = scopes.filter((s) => !KNOWN_SCOPES.includes(s as string));
+    if (unknown.length > 0) {
+      problems.push(
+        `${at}.scopes may only hold ${KNOWN_SCOPES.map((s) => `"${s}"`).join(', ')} (got ${unknown.map(show).join(', ')})`,
+      );
+    }
   }
   const parsedSecrets: OAuthClientSecret[] = [];
   if (!Array.isArray(secrets) || (secrets.length === 0 && disabled !== true)) {
