@@ -107,6 +107,19 @@ describe(`${toOAuthError.name} (ScimErrors of shared machinery)`, () => {
     ]);
   });
 
+  it('turns the 503 of a store that cannot write into temporarily_unavailable, keeping Retry-After', () => {
+    const unavailable = new ScimError(503, undefined, 'the store cannot write', { 'Retry-After': '30' });
+
+    const { error, unexpected } = toOAuthError(unavailable, REQUEST);
+
+    expect([error.error, error.status, error.headers, unexpected]).toEqual([
+      'temporarily_unavailable',
+      503,
+      { 'Retry-After': '30' },
+      false,
+    ]);
+  });
+
   it('turns another 4xx ScimError into invalid_request', () => {
     expect(toOAuthError(ScimError.badRequest('x'), REQUEST).error).toMatchObject({
       error: 'invalid_request',

@@ -12,7 +12,7 @@ export const OAUTH_BASIC_CHALLENGE = 'Basic realm="scim-stream"';
 
 /**
  * Error codes of RFC 6749 §5.2, plus two that RFC 6749 §4.1.2.1 names: server_error for our own faults and
- * temporarily_unavailable for a client address throttled after repeated failures (429).
+ * temporarily_unavailable for a throttled credential (429) or a store that cannot write (503).
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -81,9 +81,11 @@ export function isOAuthTokenRoute(request: FastifyRequest): boolean {
  */
 export function toOAuthError(exception: unknown, request: FastifyRequest): MappedOAuthError {
   if (exception instanceof OAuthError) return { error: exception, unexpected: false };
-  // ScimErrors reach this endpoint from shared machinery, e.g. the failed-authentication throttle (429).
-  if (exception instanceof ScimError && exception.status < 500) {
-    const code = exception.status === 429 ? 'temporarily_unavailable' : 'invalid_request';
+  // ScimErrors reach this endpoint from shared machinery, e.g. the failed-authentication throttle (429) or a
+  // store that cannot write (503 with Retry-After).
+  if (exception instanceof ScimError && (exception.status < 500 || exception.status === 503)) {
+    const code =
+      exception.status === 429 || exception.status === 503 ? 'temporarily_unavailable' : 'invalid_request';
     return {
       error: new OAuthError(code, exception.detail, exception.status, exception.headers),
       unexpected: false,

@@ -1,5 +1,6 @@
 import { DEFAULT_JOURNAL_RETENTION_DAYS, journalRetentionCutoff } from '../journal-retention';
 import { JournalEntry, JournalEntryInput } from '../ports';
+import { sqliteStorageFailure } from './sqlite-storage-failure';
 import { SqliteDatabase } from './sqlite.database';
 
 /** How often the embedded store prunes expired entries while it runs (besides once at boot). */
@@ -49,6 +50,8 @@ export class EmbeddedJournal {
   constructor(
     private readonly db: SqliteDatabase,
     readonly retentionDays: number = DEFAULT_JOURNAL_RETENTION_DAYS,
+    /** Told when pruning fails for a storage reason (full disk, read-only files): pruning retries next time. */
+    private readonly onStorageFailure: (reason: string) => void = () => undefined,
   ) {
     if (!Number.isInteger(retentionDays) || retentionDays < 1) {
       throw new Error(`journal retention must be a whole number of days >= 1 (got ${retentionDays})`);
@@ -95,12 +98,26 @@ export class EmbeddedJournal {
 
   /** Prunes now and then every `intervalMs` (the timer does not keep the process alive). */
   startPruning(intervalMs: number = JOURNAL_PRUNE_INTERVAL_MS): void {
-    this.prune();
+    this.pruneTolerantly();
     this.stopPruning();
     this.pruneTimer = setInterval(() => {
-      if (this.db.open) this.prune();
+      if (this.db.open) this.pruneTolerantly();
     }, intervalMs);
     this.pruneTimer.unref();
+  }
+
+  /**
+   * Prunes; a storage failure is reported instead of thrown: on a full disk the server still boots and serves
+   * reads, and an exception in the timer would end the process.
+   */
+  private pruneTolerantly(): void {
+    try {
+      this.prune();
+    } catch (error) {
+      const reason = sqliteStorageFailure(error);
+      if (reason === undefined) throw error;
+      this.onStorageFailure(reason);
+    }
   }
 
   stopPruning(): void {

@@ -1,3 +1,4 @@
+import { guardAdapters, StorageCondition } from '../storage-failure';
 import { StoreAdapters } from '../store-query.util';
 import { EmbeddedJournalRepository } from './embedded-journal.repository';
 import { EmbeddedMembershipRepository } from './embedded-membership.repository';
@@ -11,23 +12,37 @@ import { EmbeddedTenantRepository } from './embedded-tenant.repository';
 import { join } from 'node:path';
 import { trackEmbeddedStoreSize } from './embedded-store.metrics';
 import { EmbeddedStore, EmbeddedStoreOptions, SQLITE_FILE_NAME } from './embedded.store';
+import { sqliteStorageFailure } from './sqlite-storage-failure';
 
 /**
  * Opens the embedded store in `dataDir` (loading everything into memory) and returns its adapters; its size on
  * disk becomes the metric scim_embedded_store_bytes.
  */
 export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions = {}): StoreAdapters {
-  const store = EmbeddedStore.open(dataDir, options);
+  const condition = new StorageCondition();
+  const store = EmbeddedStore.open(dataDir, { ...options, condition });
   trackEmbeddedStoreSize(join(dataDir, SQLITE_FILE_NAME));
-  return {
-    resources: new EmbeddedResourceRepository(store),
-    memberships: new EmbeddedMembershipRepository(store),
-    tenants: new EmbeddedTenantRepository(store),
-    staticTokens: new EmbeddedStaticTokenRepository(store),
-    oauthClients: new EmbeddedOAuthClientRepository(store),
-    health: new EmbeddedStoreHealth(store),
-    journal: new EmbeddedJournalRepository(store),
-    secrets: new EmbeddedServerSecretRepository(store),
-    subscriptions: new EmbeddedSubscriptionRepository(store),
-  };
+  return embeddedAdapters(store, condition);
+}
+
+/**
+ * The adapters of an open store. A full disk, read-only data files or an I/O error become 503 with Retry-After
+ * (StorageUnavailableError) and set `condition`, which fails readiness until a probe write succeeds.
+ */
+export function embeddedAdapters(store: EmbeddedStore, condition: StorageCondition): StoreAdapters {
+  return guardAdapters(
+    {
+      resources: new EmbeddedResourceRepository(store),
+      memberships: new EmbeddedMembershipRepository(store),
+      tenants: new EmbeddedTenantRepository(store),
+      staticTokens: new EmbeddedStaticTokenRepository(store),
+      oauthClients: new EmbeddedOAuthClientRepository(store),
+      health: new EmbeddedStoreHealth(store, condition),
+      journal: new EmbeddedJournalRepository(store),
+      secrets: new EmbeddedServerSecretRepository(store),
+      subscriptions: new EmbeddedSubscriptionRepository(store),
+    },
+    sqliteStorageFailure,
+    condition,
+  );
 }

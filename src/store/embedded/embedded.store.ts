@@ -4,6 +4,7 @@ import { OAuthClientRecord, TenantRecord, TokenRecord } from '../ports';
 import { DocumentModel } from '../../scim/document/document-model';
 import { ResourceDocument } from '../../scim/document/resource-document';
 import { createDefaultRegistry } from '../../scim/schema/core-schemas';
+import type { StorageCondition } from '../storage-failure';
 import { EmbeddedJournal } from './embedded-journal';
 import { MembershipGraph } from './membership.graph';
 import { ResourceCollection } from './resource.collection';
@@ -17,6 +18,8 @@ export interface EmbeddedStoreOptions extends SqliteOptions {
   journalRetentionDays?: number;
   /** The server's document model (its unique attributes); the RFC 7643 schemas alone when absent. */
   model?: DocumentModel;
+  /** Set when a write fails for a storage reason outside a request (journal pruning). */
+  condition?: StorageCondition;
 }
 
 /**
@@ -54,6 +57,7 @@ function prepareStatements(db: SqliteDatabase) {
     insertOAuthClient: db.prepare<S3>('INSERT INTO oauth_clients (client_id, tenant, doc) VALUES (?, ?, ?)'),
     updateOAuthClient: db.prepare<S2>('UPDATE oauth_clients SET doc = ? WHERE client_id = ?'),
     ping: db.prepare<[]>('SELECT 1 AS ok'),
+    probeWrite: db.prepare<[string]>('INSERT OR REPLACE INTO health_probe (id, at) VALUES (1, ?)'),
   };
 }
 
@@ -81,7 +85,9 @@ export class EmbeddedStore {
   ) {
     this.statements = prepareStatements(db);
     this.model = options.model ?? new DocumentModel(createDefaultRegistry());
-    this.journal = new EmbeddedJournal(db, options.journalRetentionDays);
+    this.journal = new EmbeddedJournal(db, options.journalRetentionDays, (reason) =>
+      options.condition?.fail(reason),
+    );
   }
 
   /** Opens `${dataDir}/scim-stream.sqlite` (creating the directory and the file if needed) and loads it. */
@@ -101,6 +107,11 @@ export class EmbeddedStore {
 
   get isOpen(): boolean {
     return this.db.open;
+  }
+
+  /** A small durable write (one row of health_probe): throws SQLite's error when the store cannot write. */
+  probeWrite(): void {
+    this.statements.probeWrite.run(new Date().toISOString());
   }
 
   /** Runs `work` in one SQLite transaction (all or nothing). */

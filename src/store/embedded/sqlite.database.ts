@@ -100,6 +100,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (subscription_id, seq)
   ) WITHOUT ROWID;
   `,
+  // 6: one row the readiness probe rewrites while the store cannot write, to learn when it can again.
+  `
+  CREATE TABLE health_probe (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this code expects: a database written by a newer release is refused. */

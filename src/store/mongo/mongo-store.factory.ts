@@ -1,12 +1,14 @@
 import { Collection, Connection, Model, Schema } from 'mongoose';
 import { OAuthClientRecord } from '../ports';
 import { DEFAULT_JOURNAL_RETENTION_DAYS } from '../journal-retention';
+import { guardAdapters, StorageCondition } from '../storage-failure';
 import { StoreAdapters } from '../store-query.util';
 import { ensureJournalRetention, MongoJournalRepository } from './mongo-journal.repository';
 import { MongoMembershipRepository } from './mongo-membership.repository';
 import { MongoResourceRepository } from './mongo-resource.repository';
 import { MongoServerSecretRepository, ServerSecretDocument } from './mongo-server-secret.repository';
 import { MongoStoreHealth } from './mongo-store.health';
+import { mongoStorageFailure } from './mongo-storage-failure';
 import { MongoSubscriptionRepository } from './mongo-subscription.repository';
 import { MongoOAuthClientRepository } from './mongo-oauth-client.repository';
 import { MongoStaticTokenRepository } from './mongo-static-token.repository';
@@ -69,26 +71,33 @@ export async function createMongoStore(
     models.journal.collection,
     options.journalRetentionDays ?? DEFAULT_JOURNAL_RETENTION_DAYS,
   );
-  return {
-    resources: new MongoResourceRepository(
-      connection,
-      models.resources.collection,
-      models.memberships.collection,
-      models.journal.collection,
-      models.journalCounters.collection,
-      documentModel,
-    ),
-    memberships: new MongoMembershipRepository(models.memberships.collection),
-    tenants: new MongoTenantRepository(models.tenants.collection),
-    staticTokens: new MongoStaticTokenRepository(models.tokens.collection),
-    oauthClients: new MongoOAuthClientRepository(
-      models.oauthClients.collection as unknown as Collection<OAuthClientRecord>,
-    ),
-    health: new MongoStoreHealth(connection),
-    journal: new MongoJournalRepository(models.journal.collection, models.journalCounters.collection),
-    subscriptions: await MongoSubscriptionRepository.create(connection),
-    secrets: new MongoServerSecretRepository(
-      models.serverSecrets.collection as unknown as Collection<ServerSecretDocument>,
-    ),
-  };
+  const condition = new StorageCondition();
+  // Out of disk space, no writable primary, unreachable: 503 with Retry-After, and readiness fails until a
+  // probe write succeeds (MongoStoreHealth).
+  return guardAdapters(
+    {
+      resources: new MongoResourceRepository(
+        connection,
+        models.resources.collection,
+        models.memberships.collection,
+        models.journal.collection,
+        models.journalCounters.collection,
+        documentModel,
+      ),
+      memberships: new MongoMembershipRepository(models.memberships.collection),
+      tenants: new MongoTenantRepository(models.tenants.collection),
+      staticTokens: new MongoStaticTokenRepository(models.tokens.collection),
+      oauthClients: new MongoOAuthClientRepository(
+        models.oauthClients.collection as unknown as Collection<OAuthClientRecord>,
+      ),
+      health: new MongoStoreHealth(connection, condition),
+      journal: new MongoJournalRepository(models.journal.collection, models.journalCounters.collection),
+      subscriptions: await MongoSubscriptionRepository.create(connection),
+      secrets: new MongoServerSecretRepository(
+        models.serverSecrets.collection as unknown as Collection<ServerSecretDocument>,
+      ),
+    },
+    mongoStorageFailure,
+    condition,
+  );
 }
