@@ -1,4 +1,4 @@
-import { mongo } from 'mongoose';
+import { Error as MongooseError, mongo } from 'mongoose';
 import { mongoStorageFailure } from './mongo-storage-failure';
 
 const server = (code: number, codeName: string, errmsg = codeName) =>
@@ -45,6 +45,15 @@ describe(mongoStorageFailure.name, () => {
     expect(mongoStorageFailure(new mongo.MongoNotConnectedError('not connected'))).toBe(
       'MongoDB is unreachable (MongoNotConnectedError)',
     );
+  });
+
+  it("names mongoose's errors for a connection that is not there", () => {
+    expect(
+      mongoStorageFailure(
+        new MongooseError('Operation `scimresources.findOne()` buffering timed out after 10000ms'),
+      ),
+    ).toBe('MongoDB is unreachable (not connected)');
+    expect(mongoStorageFailure(new MongooseError('Cast to ObjectId failed'))).toBeUndefined();
   });
 
   it('leaves duplicate keys, conflicts and non-driver errors alone', () => {

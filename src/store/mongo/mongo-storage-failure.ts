@@ -1,4 +1,4 @@
-import { mongo } from 'mongoose';
+import { Error as MongooseError, mongo } from 'mongoose';
 
 /** MongoDB server error codes (error_codes.yml) that mean "this write cannot be done here now". */
 const OUT_OF_DISK_SPACE = 14031;
@@ -25,6 +25,12 @@ function serverCode(error: unknown): number | undefined {
  * transaction conflicts are not storage failures and pass unchanged.
  */
 export function mongoStorageFailure(error: unknown): string | undefined {
+  // mongoose's own: no server to select, or an operation queued while disconnected that timed out.
+  if (error instanceof MongooseError.MongooseServerSelectionError)
+    return `MongoDB is unreachable (${error.name})`;
+  if (error instanceof MongooseError && /buffering timed out/.test(error.message)) {
+    return 'MongoDB is unreachable (not connected)';
+  }
   if (!(error instanceof mongo.MongoError)) return undefined;
   if (
     error instanceof mongo.MongoNetworkError ||
