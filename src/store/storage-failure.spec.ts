@@ -43,6 +43,15 @@ describe(guardStorage.name, () => {
     expect(sut).toBeInstanceOf(Adapter);
   });
 
+  it('lets a spy replace a method (jest.spyOn sets it on the instance), still translating through it', async () => {
+    const { sut } = setup();
+    const spy = jest.spyOn(sut, 'write');
+
+    await expect(sut.write(coded('FULL'))).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(sut.write).toBe(spy);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
   it('turns a storage failure, rejected or thrown, into a 503 with Retry-After and sets the condition', async () => {
     const { sut, condition, logger } = setup();
 

@@ -94,13 +94,17 @@ export function guardStorage<T extends object>(
     condition.fail(reason);
     return new StorageUnavailableError(reason, error);
   };
-  const wrapped = new Map<PropertyKey, unknown>();
+  const wrapped = new WeakMap<object, unknown>();
   return new Proxy(adapter, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function' || property === 'constructor') return value;
-      if (!wrapped.has(property)) {
-        wrapped.set(property, (...args: unknown[]) => {
+      // Methods of the adapter's class only: a function set on the instance (a test's jest.spyOn) is its own.
+      if (typeof value !== 'function' || property === 'constructor' || Object.hasOwn(target, property)) {
+        return value;
+      }
+      let wrapper = wrapped.get(value);
+      if (wrapper === undefined) {
+        wrapper = (...args: unknown[]) => {
           let result: unknown;
           try {
             result = (value as (...a: unknown[]) => unknown).apply(target, args);
@@ -113,9 +117,10 @@ export function guardStorage<T extends object>(
             });
           }
           return result;
-        });
+        };
+        wrapped.set(value, wrapper);
       }
-      return wrapped.get(property);
+      return wrapper;
     },
   });
 }
