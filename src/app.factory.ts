@@ -59,7 +59,7 @@ export async function createApp(
     },
   });
   const fastify = adapter.getInstance();
-  registerJsonBodyParsers(fastify);
+  registerJsonBodyParsers(fastify, { maxDepth: appConfig.maxBodyDepth });
   registerFormBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);

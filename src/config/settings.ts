@@ -158,6 +158,16 @@ export const SETTINGS = [
     description: 'Largest request body in bytes (413 above)',
   }),
   defineSetting({
+    env: 'MAX_BODY_DEPTH',
+    key: 'maxBodyDepth',
+    namespace: 'http',
+    // Checked on the JSON text before it is parsed: validation, PATCH, Bulk and the admin DTOs walk bodies
+    // recursively, and a body nested thousands of levels deep overflowed the stack (500).
+    parse: between(2, 1000),
+    default: 64,
+    description: 'Nesting of arrays and objects in a JSON request body (400 `invalidSyntax` above)',
+  }),
+  defineSetting({
     env: 'TRUST_PROXY',
     key: 'trustProxy',
     namespace: 'http',
