@@ -358,6 +358,17 @@ export const SETTINGS = [
     description: 'Values in one PATCH operation (e.g. members added at once; Entra adds them by thousands)',
   }),
   defineSetting({
+    env: 'MAX_VALUES_PER_ATTRIBUTE',
+    key: 'maxValuesPerAttribute',
+    namespace: 'scim',
+    // Checked on the resource as written (POST, PUT, PATCH result, Bulk): 22,000 emails on one user made a page
+    // of 1,000 users 21 MB. A Group's members are stored apart and paged, so they are not counted.
+    parse: between(1, 1000000),
+    default: 2000,
+    description:
+      "Values of one multi-valued attribute on a write (400 `invalidValue` above); a Group's `members` excepted",
+  }),
+  defineSetting({
     env: 'FILTER_MAX_LENGTH',
     key: 'filterMaxLength',
     namespace: 'scim',

@@ -34,6 +34,7 @@ export const settings = {
   bulkMaxPayloadSize: 1_048_576,
   patchMaxOperations: 1000,
   patchMaxValuesPerOperation: 10_000,
+  maxValuesPerAttribute: 2000,
   filterMaxLength: 4096,
   filterMaxDepth: 20,
   strictExtensions: false,

@@ -14,6 +14,7 @@ export type ScimSettingsValues = Pick<
   | 'bulkMaxPayloadSize'
   | 'patchMaxOperations'
   | 'patchMaxValuesPerOperation'
+  | 'maxValuesPerAttribute'
   | 'filterMaxLength'
   | 'filterMaxDepth'
   | 'strictExtensions'
