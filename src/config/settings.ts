@@ -317,6 +317,16 @@ export const SETTINGS = [
     description: 'Largest page; larger `count`s are capped (RFC 7644 §3.4.2.4)',
   }),
   defineSetting({
+    env: 'MAX_LIST_RESPONSE_BYTES',
+    key: 'maxListResponseBytes',
+    namespace: 'scim',
+    // A page of 1,000 large users was 21 MB, and a few at once took the process past 1 GB.
+    parse: bytes,
+    default: 4194304,
+    description:
+      'Serialised size of the resources of one list or `.search` page: fewer are returned above (`itemsPerPage` tells)',
+  }),
+  defineSetting({
     env: 'CURSOR_TIMEOUT_SECONDS',
     key: 'cursorTimeoutSeconds',
     namespace: 'scim',

@@ -29,6 +29,7 @@ export const ctx: ScimRequestContext = {
 export const settings = {
   defaultPageSize: 100,
   maxPageSize: 1000,
+  maxListResponseBytes: 4_194_304,
   cursorTimeoutSeconds: 600,
   bulkMaxOperations: 1000,
   bulkMaxPayloadSize: 1_048_576,

@@ -9,6 +9,7 @@ export type ScimSettingsValues = Pick<
   AppConfig,
   | 'defaultPageSize'
   | 'maxPageSize'
+  | 'maxListResponseBytes'
   | 'cursorTimeoutSeconds'
   | 'bulkMaxOperations'
   | 'bulkMaxPayloadSize'
