@@ -26,7 +26,8 @@ export function receivedBodyBytes(request: FastifyRequest): number | undefined {
  * accepted too. Both get one parser (Fastify's own JSON parser behind checks, so the same body limit and
  * prototype-poisoning protection), which refuses before anything parses or walks the body:
  * - a charset other than UTF-8 (RFC 8259 §8.1: JSON exchanged between systems is UTF-8): 415;
- * - bytes that are not UTF-8 (they were decoded as U+FFFD and stored): 400 invalidSyntax;
+ * - bytes that are not UTF-8 (they were decoded as U+FFFD and stored), or an unpaired surrogate escape: 400
+ *   invalidSyntax;
  * - nesting deeper than MAX_BODY_DEPTH (validation, PATCH, Bulk and class-transformer recurse): 400 invalidSyntax.
  * An empty body is no body where none is required (a DELETE with `Content-Type` and `Content-Length: 0`, which
  * many clients send on every request). text/plain is removed so every other media type is refused with 415.
@@ -53,9 +54,17 @@ export function registerJsonBodyParsers(fastify: FastifyInstance, options: JsonB
         return;
       }
       const text = bytes.toString('utf8');
-      if (exceedsDepth(text, options.maxDepth)) {
+      const problem = scanJson(text, options.maxDepth);
+      if (problem === 'depth') {
         done(
           ScimError.invalidSyntax(`Request body is nested deeper than ${options.maxDepth} levels`),
+          undefined,
+        );
+        return;
+      }
+      if (problem === 'surrogate') {
+        done(
+          ScimError.invalidSyntax('Request body holds an unpaired surrogate escape (\\uD800-\\uDFFF)'),
           undefined,
         );
         return;
@@ -66,27 +75,50 @@ export function registerJsonBodyParsers(fastify: FastifyInstance, options: JsonB
 }
 
 /**
- * Whether JSON text nests arrays and objects deeper than `max`, in one pass over the characters (brackets in
- * strings are text). Invalid JSON is left to the parser: this only bounds what a valid body can make us walk.
+ * What JSON text holds that must not be parsed, found in one pass over the characters (brackets in strings are
+ * text; invalid JSON is left to the parser):
+ * - `depth`: arrays and objects nested deeper than `maxDepth`;
+ * - `surrogate`: a `\\uD800`-`\\uDFFF` escape that is not half of a pair. JSON allows it (RFC 8259 §8.2), but it is
+ *   no character: it cannot be written as UTF-8 and broke what encodes it (encodeURIComponent threw, 500).
  */
-export function exceedsDepth(text: string, max: number): boolean {
+export function scanJson(text: string, maxDepth: number): 'depth' | 'surrogate' | undefined {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      // A backslash escapes the next character.
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
+      if (c === 0x22) {
+        inString = false;
+      } else if (c === 0x5c) {
+        // A backslash escapes the next character; \uXXXX may be half of a surrogate pair.
+        if (text.charCodeAt(i + 1) === 0x75) {
+          const unit = hexAt(text, i + 2);
+          if (unit >= 0xd800 && unit <= 0xdbff) {
+            const next =
+              text.charCodeAt(i + 6) === 0x5c && text.charCodeAt(i + 7) === 0x75 ? hexAt(text, i + 8) : -1;
+            if (next < 0xdc00 || next > 0xdfff) return 'surrogate';
+            i += 11;
+            continue;
+          }
+          if (unit >= 0xdc00 && unit <= 0xdfff) return 'surrogate';
+        }
+        i++;
+      }
     } else if (c === 0x22) {
       inString = true;
     } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
+      if (++depth > maxDepth) return 'depth';
     } else if (c === 0x5d || c === 0x7d) {
       depth--;
     }
   }
-  return false;
+  return undefined;
+}
+
+/** The value of the 4 hex digits at `at`, or -1. */
+function hexAt(text: string, at: number): number {
+  const hex = text.slice(at, at + 4);
+  return /^[0-9A-Fa-f]{4}$/.test(hex) ? parseInt(hex, 16) : -1;
 }
 
 /** The charset parameter of a Content-Type, lower-cased and unquoted (undefined when absent). */

@@ -4,6 +4,7 @@ import { createTestApp, TestApp } from './harness';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
 /** Issue 11 "HTTP edges": bodiless requests, oversized bodies, client errors, encodings. */
@@ -243,6 +244,49 @@ describe('HTTP edges (e2e)', () => {
           detail: 'Request body is not valid UTF-8',
         },
       });
+    });
+
+    it.each([
+      ['a lone high surrogate', '\\ud800'],
+      ['a lone low surrogate', '\\uDC00x'],
+      ['a high surrogate at the end of the string', 'x\\uD83D'],
+    ])(
+      'refuses %s escape with 400 invalidSyntax (it made the projection throw: 500)',
+      async (_label, escaped) => {
+        // Found by the fuzz suite (test/e2e/fuzz): a reference value with one made encodeURIComponent throw.
+        const payload = `{"schemas":["${USER_SCHEMA}","${ENTERPRISE}"],"userName":"s","${ENTERPRISE}":{"manager":"${escaped}"}}`;
+
+        const response = await t.app.inject({
+          method: 'POST',
+          url: '/scim/v2/Users',
+          headers: { ...t.authHeader, 'content-type': 'application/scim+json' },
+          payload,
+        });
+
+        expect({ status: response.statusCode, body: response.json() }).toEqual({
+          status: 400,
+          body: {
+            schemas: [ERROR_SCHEMA],
+            status: '400',
+            scimType: 'invalidSyntax',
+            detail: 'Request body holds an unpaired surrogate escape (\\uD800-\\uDFFF)',
+          },
+        });
+      },
+    );
+
+    it('accepts a surrogate pair escape and an escaped backslash before "u"', async () => {
+      const payload = `{"schemas":["${USER_SCHEMA}"],"userName":"pair-\\ud83d\\ude00","title":"\\\\ud800"}`;
+
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/scim/v2/Users',
+        headers: { ...t.authHeader, 'content-type': 'application/scim+json' },
+        payload,
+      });
+
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toMatchObject({ userName: 'pair-\u{1F600}', title: '\\ud800' });
     });
 
     it.each(['application/scim+json; charset=iso-8859-1', 'application/json; charset="latin1"'])(
