@@ -40,13 +40,13 @@ export function registerJsonBodyParsers(fastify: FastifyInstance, options: JsonB
     fastify.addContentTypeParser(mediaType, { parseAs: 'buffer' }, (request, body, done) => {
       const bytes = body as Buffer;
       bodyBytes.set(request.raw, bytes.length);
+      if (bytes.length === 0 && BODILESS_METHODS.has(request.method)) {
+        done(null, undefined);
+        return;
+      }
       const charset = charsetOf(request.headers['content-type']);
       if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
         done(unsupportedCharset(charset), undefined);
-        return;
-      }
-      if (bytes.length === 0 && BODILESS_METHODS.has(request.method)) {
-        done(null, undefined);
         return;
       }
       if (!isUtf8(bytes)) {

@@ -62,6 +62,10 @@ describe('HTTP edges (e2e)', () => {
         'Content-Type with charset',
         { 'content-type': 'application/scim+json; charset=utf-8', 'content-length': '0' },
       ],
+      [
+        'a charset, which does not matter without a body',
+        { 'content-type': 'application/json; charset=iso-8859-1', 'content-length': '0' },
+      ],
     ])('DELETE with %s is 204 (RFC 7644 §3.6)', async (_label, headers) => {
       const id = await createUser(`delete-${Math.random()}`);
 
