@@ -5,6 +5,7 @@ import {
   expectScimAnswer,
   fuzzApp,
   fuzzParameters,
+  FUZZ_TIMEOUT_MS,
   SEARCH_REQUEST,
   USER_SCHEMA,
 } from './fuzz.helpers';
@@ -89,33 +90,41 @@ describe('Fuzz: filters (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  it('GET /Users and /Groups with a filter', async () => {
-    await fc.assert(
-      fc.asyncProperty(mutatedFilter, fc.constantFrom('Users', 'Groups', ''), async (f, type) => {
-        const url = `/scim/v2/${type}?filter=${encodeURIComponent(f)}`;
-        expectScimAnswer(await t.app.inject({ method: 'GET', url, headers: t.authHeader }), { url });
-      }),
-      fuzzParameters(3500),
-    );
-  });
+  it(
+    'GET /Users and /Groups with a filter',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(mutatedFilter, fc.constantFrom('Users', 'Groups', ''), async (f, type) => {
+          const url = `/scim/v2/${type}?filter=${encodeURIComponent(f)}`;
+          expectScimAnswer(await t.app.inject({ method: 'GET', url, headers: t.authHeader }), { url });
+        }),
+        fuzzParameters(3500),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('POST /.search with a filter', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        mutatedFilter,
-        fc.constantFrom('/scim/v2/Users/.search', '/scim/v2/.search'),
-        async (f, url) => {
-          const payload = { schemas: [SEARCH_REQUEST], filter: f };
-          const response = await t.app.inject({
-            method: 'POST',
-            url,
-            headers: { ...t.authHeader, 'content-type': 'application/scim+json' },
-            payload: JSON.stringify(payload),
-          });
-          expectScimAnswer(response, { url, payload });
-        },
-      ),
-      fuzzParameters(1500),
-    );
-  });
+  it(
+    'POST /.search with a filter',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          mutatedFilter,
+          fc.constantFrom('/scim/v2/Users/.search', '/scim/v2/.search'),
+          async (f, url) => {
+            const payload = { schemas: [SEARCH_REQUEST], filter: f };
+            const response = await t.app.inject({
+              method: 'POST',
+              url,
+              headers: { ...t.authHeader, 'content-type': 'application/scim+json' },
+              payload: JSON.stringify(payload),
+            });
+            expectScimAnswer(response, { url, payload });
+          },
+        ),
+        fuzzParameters(1500),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

@@ -24,6 +24,12 @@ export function fuzzParameters(numRuns: number): fc.Parameters<unknown> {
   };
 }
 
+/**
+ * Jest timeout of one fuzz property: generous, since a CI machine running the whole suite in parallel may be
+ * several times slower than an idle one (a property takes a few seconds there).
+ */
+export const FUZZ_TIMEOUT_MS = 180_000 * Math.max(1, Number(process.env.FUZZ_SCALE ?? '1'));
+
 /** An app for fuzzing: no rate limits (thousands of requests a second), embedded store. */
 export function fuzzApp(): Promise<TestApp> {
   // warn: no request log line per request (they are a third of the time of a request).

@@ -5,6 +5,7 @@ import {
   expectScimAnswer,
   fuzzApp,
   fuzzParameters,
+  FUZZ_TIMEOUT_MS,
   SEARCH_REQUEST,
   USER_SCHEMA,
 } from './fuzz.helpers';
@@ -87,51 +88,59 @@ describe('Fuzz: query parameters (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  it('GET lists, resources and discovery endpoints with any query string', async () => {
-    const path = fc.constantFrom(
-      '/scim/v2/Users',
-      '/scim/v2/Groups',
-      `/scim/v2/Users/${'ID'}`,
-      '/scim/v2/Schemas',
-      '/scim/v2/ResourceTypes',
-      '/scim/v2/ServiceProviderConfig',
-      '/scim/v2/Users/nope',
-    );
-    await fc.assert(
-      fc.asyncProperty(path, queryString, async (p, query) => {
-        const url = `${p.replace('ID', userId)}?${query}`;
-        expectScimAnswer(await t.app.inject({ method: 'GET', url, headers: t.authHeader }), { url });
-      }),
-      fuzzParameters(3500),
-    );
-  });
+  it(
+    'GET lists, resources and discovery endpoints with any query string',
+    async () => {
+      const path = fc.constantFrom(
+        '/scim/v2/Users',
+        '/scim/v2/Groups',
+        `/scim/v2/Users/${'ID'}`,
+        '/scim/v2/Schemas',
+        '/scim/v2/ResourceTypes',
+        '/scim/v2/ServiceProviderConfig',
+        '/scim/v2/Users/nope',
+      );
+      await fc.assert(
+        fc.asyncProperty(path, queryString, async (p, query) => {
+          const url = `${p.replace('ID', userId)}?${query}`;
+          expectScimAnswer(await t.app.inject({ method: 'GET', url, headers: t.authHeader }), { url });
+        }),
+        fuzzParameters(3500),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('POST /.search with any SearchRequest fields', async () => {
-    const field = fc.oneof(
-      fc
-        .constantFrom(...SEARCH_FIELDS)
-        .chain((name) =>
-          fc.oneof(parameterValue[name], fc.jsonValue({ maxDepth: 2 })).map((v) => [name, v] as const),
-        ),
-      fc.tuple(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })),
-    );
-    await fc.assert(
-      fc.asyncProperty(fc.array(field, { maxLength: 5 }), fc.boolean(), async (fields, withSchemas) => {
-        const body: Record<string, unknown> = withSchemas ? { schemas: [SEARCH_REQUEST] } : {};
-        for (const [name, value] of fields) {
-          if (name !== '__proto__')
-            body[name] =
-              /^(startIndex|count)$/.test(name) && /^-?\d+$/.test(String(value)) ? Number(value) : value;
-        }
-        const response = await t.app.inject({
-          method: 'POST',
-          url: '/scim/v2/Users/.search',
-          headers: { ...t.authHeader, 'content-type': 'application/scim+json' },
-          payload: JSON.stringify(body),
-        });
-        expectScimAnswer(response, { body });
-      }),
-      fuzzParameters(1500),
-    );
-  });
+  it(
+    'POST /.search with any SearchRequest fields',
+    async () => {
+      const field = fc.oneof(
+        fc
+          .constantFrom(...SEARCH_FIELDS)
+          .chain((name) =>
+            fc.oneof(parameterValue[name], fc.jsonValue({ maxDepth: 2 })).map((v) => [name, v] as const),
+          ),
+        fc.tuple(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(field, { maxLength: 5 }), fc.boolean(), async (fields, withSchemas) => {
+          const body: Record<string, unknown> = withSchemas ? { schemas: [SEARCH_REQUEST] } : {};
+          for (const [name, value] of fields) {
+            if (name !== '__proto__')
+              body[name] =
+                /^(startIndex|count)$/.test(name) && /^-?\d+$/.test(String(value)) ? Number(value) : value;
+          }
+          const response = await t.app.inject({
+            method: 'POST',
+            url: '/scim/v2/Users/.search',
+            headers: { ...t.authHeader, 'content-type': 'application/scim+json' },
+            payload: JSON.stringify(body),
+          });
+          expectScimAnswer(response, { body });
+        }),
+        fuzzParameters(1500),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

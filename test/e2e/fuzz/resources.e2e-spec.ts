@@ -4,6 +4,7 @@ import {
   expectScimAnswer,
   fuzzApp,
   fuzzParameters,
+  FUZZ_TIMEOUT_MS,
   GROUP_SCHEMA,
   resourceBody,
   USER_SCHEMA,
@@ -31,17 +32,14 @@ describe('Fuzz: resource bodies (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  it('POST and PUT /Users, /Groups', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        resourceBody,
-        fc.constantFrom<['POST' | 'PUT', string]>(
-          ['POST', 'Users'],
-          ['POST', 'Groups'],
-          ['PUT', 'user'],
-          ['PUT', 'group'],
-        ),
-        async (body, [method, target]) => {
+  it.each<['POST' | 'PUT', string[]]>([
+    ['POST', ['Users', 'Groups']],
+    ['PUT', ['user', 'group']],
+  ])(
+    '%s /Users, /Groups',
+    async (method, targets) => {
+      await fc.assert(
+        fc.asyncProperty(resourceBody, fc.constantFrom(...targets), async (body, target) => {
           const url = target === 'user' ? userUrl : target === 'group' ? groupUrl : `/scim/v2/${target}`;
           const response = await t.app.inject({
             method,
@@ -50,9 +48,10 @@ describe('Fuzz: resource bodies (e2e)', () => {
             payload: JSON.stringify(body),
           });
           expectScimAnswer(response, { method, url, body });
-        },
-      ),
-      fuzzParameters(4000),
-    );
-  });
+        }),
+        fuzzParameters(2000),
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
