@@ -6,7 +6,8 @@ import { AppModule } from './app.module';
 import { registerFormBodyParser } from './auth/oauth/form-body.parser';
 import { AppConfig } from './config/app-config';
 import { AppConfigValues, loadConfig } from './config/load-config';
-import { registerJsonBodyParsers } from './http/body-parsers';
+import { registerBodyDraining, registerJsonBodyParsers } from './http/body-parsers';
+import { scimClientErrorHandler } from './http/client-error.handler';
 import { NestPinoLogger } from './http/nest-pino.logger';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
 import { LogSink, loggerOptions, RequestLogController } from './http/request-logging';
@@ -21,6 +22,14 @@ import { DOCS_JSON_PATH, DOCS_PATH, setupSwagger } from './swagger.setup';
  * 128 characters (admin.dto.ts ID_PATTERN), and a longer segment is answered 414.
  */
 export const MAX_PARAM_LENGTH = 256;
+
+/**
+ * Reading and discarding the rest of a refused body before closing (registerBodyDraining): at most 16 times
+ * BODY_LIMIT (and at least 16 MiB) or 5 seconds, so that clients still sending can read the answer.
+ */
+const DRAIN_BODY_LIMITS = 16;
+const DRAIN_MIN_BYTES = 16 * 1024 * 1024;
+const DRAIN_MAX_MS = 5000;
 
 export interface CreateAppOptions {
   /** Extra modules (tests register a controller that throws, or reads the principal). */
@@ -50,6 +59,8 @@ export async function createApp(
     logger: loggerOptions(appConfig.logLevel, options.logSink),
     logController: new RequestLogController(),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Node's parser refuses some requests before Fastify sees them (431, malformed): SCIM error bodies there too.
+    clientErrorHandler: scimClientErrorHandler,
     // The router answers a malformed URL (400) or an over-long parameter (414) before any hook runs, in
     // Fastify's own JSON: answer a SCIM error with the headers the hooks would have set.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -59,7 +70,11 @@ export async function createApp(
     },
   });
   const fastify = adapter.getInstance();
-  registerJsonBodyParsers(fastify);
+  registerJsonBodyParsers(fastify, { maxDepth: appConfig.maxBodyDepth });
+  registerBodyDraining(fastify, {
+    maxBytes: Math.max(DRAIN_MIN_BYTES, DRAIN_BODY_LIMITS * appConfig.bodyLimit),
+    maxMs: DRAIN_MAX_MS,
+  });
   registerFormBodyParser(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal';
 import { Tenant } from '../auth/tenant.decorator';
+import { receivedBodyBytes } from '../http/body-parsers';
 import { SCIM_BASE_PATH, ScimContextFactory } from '../resources/scim-context.factory';
 import { BULK_REQUEST_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from '../scim/schema/schema-urns';
 import { BulkService } from './bulk.service';
@@ -46,9 +47,8 @@ export class BulkController {
     },
   })
   async bulk(@Tenant() principal: Principal, @Req() request: FastifyRequest, @Body() body: unknown) {
-    const payloadBytes = Number(
-      request.headers['content-length'] ?? Buffer.byteLength(JSON.stringify(body ?? null)),
-    );
+    // The bytes received, also without Content-Length (chunked): never a re-serialisation of the parsed body.
+    const payloadBytes = receivedBodyBytes(request) ?? Number(request.headers['content-length'] ?? 0);
     return this.bulkService.run(this.contexts.create(principal, request), body, payloadBytes);
   }
 }

@@ -158,6 +158,16 @@ export const SETTINGS = [
     description: 'Largest request body in bytes (413 above)',
   }),
   defineSetting({
+    env: 'MAX_BODY_DEPTH',
+    key: 'maxBodyDepth',
+    namespace: 'http',
+    // Checked on the JSON text before it is parsed: validation, PATCH, Bulk and the admin DTOs walk bodies
+    // recursively, and a body nested thousands of levels deep overflowed the stack (500).
+    parse: between(2, 1000),
+    default: 64,
+    description: 'Nesting of arrays and objects in a JSON request body (400 `invalidSyntax` above)',
+  }),
+  defineSetting({
     env: 'TRUST_PROXY',
     key: 'trustProxy',
     namespace: 'http',
@@ -309,6 +319,16 @@ export const SETTINGS = [
     description: 'Largest page; larger `count`s are capped (RFC 7644 §3.4.2.4)',
   }),
   defineSetting({
+    env: 'MAX_LIST_RESPONSE_BYTES',
+    key: 'maxListResponseBytes',
+    namespace: 'scim',
+    // A page of 1,000 large users was 21 MB, and a few at once took the process past 1 GB.
+    parse: bytes,
+    default: 4194304,
+    description:
+      'Serialised size of the resources of one list or `.search` page: fewer are returned above (`itemsPerPage` tells)',
+  }),
+  defineSetting({
     env: 'CURSOR_TIMEOUT_SECONDS',
     key: 'cursorTimeoutSeconds',
     namespace: 'scim',
@@ -348,6 +368,17 @@ export const SETTINGS = [
     parse: between(1, 1000000),
     default: 10000,
     description: 'Values in one PATCH operation (e.g. members added at once; Entra adds them by thousands)',
+  }),
+  defineSetting({
+    env: 'MAX_VALUES_PER_ATTRIBUTE',
+    key: 'maxValuesPerAttribute',
+    namespace: 'scim',
+    // Checked on the resource as written (POST, PUT, PATCH result, Bulk): 22,000 emails on one user made a page
+    // of 1,000 users 21 MB. A Group's members are stored apart and paged, so they are not counted.
+    parse: between(1, 1000000),
+    default: 2000,
+    description:
+      "Values of one multi-valued attribute on a write (400 `invalidValue` above); a Group's `members` excepted",
   }),
   defineSetting({
     env: 'FILTER_MAX_LENGTH',

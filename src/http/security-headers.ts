@@ -45,12 +45,16 @@ export const HSTS = 'max-age=31536000; includeSubDomains';
  * The essential API headers, for the few responses no hook sees: errors Fastify's router answers before the
  * onRequest hooks run (malformed URL, over-long path parameter; app.factory.ts frameworkErrors).
  */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': API_CSP,
+  'Cache-Control': 'no-store',
+};
+
 export function setApiSecurityHeaders(reply: FastifyReply): void {
-  reply.header('X-Content-Type-Options', 'nosniff');
-  reply.header('X-Frame-Options', 'DENY');
-  reply.header('Referrer-Policy', 'no-referrer');
-  reply.header('Content-Security-Policy', API_CSP);
-  reply.header('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries(API_SECURITY_HEADERS)) reply.header(name, value);
 }
 
 export async function registerSecurityHeaders(fastify: FastifyInstance, docsPaths: string[]): Promise<void> {

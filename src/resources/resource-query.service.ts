@@ -122,12 +122,21 @@ export class ResourceQueryService {
       remaining -= found.resources.length;
       skip = Math.max(0, skip - found.totalResults);
     }
-    const resources = (await this.presenter.views(ctx, docs, query)).map((view) => view.body);
+    const views = (await this.presenter.views(ctx, docs, query)).map((view) => view.body);
+    const resources = fitToSize(views, this.settings.maxListResponseBytes);
     const page: ListPage = { resources, totalResults, itemsPerPage: resources.length };
     if (paging.mode === 'index') {
       page.startIndex = paging.startIndex;
     } else {
-      Object.assign(page, buildPage(this.cursors, scope, { offset, count: paging.count, totalResults }));
+      Object.assign(
+        page,
+        buildPage(this.cursors, scope, {
+          offset,
+          count: paging.count,
+          totalResults,
+          returned: resources.length,
+        }),
+      );
     }
     return page;
   }
@@ -195,4 +204,18 @@ export class ResourceQueryService {
       ...(sort.caseInsensitive ? { caseInsensitive: true } : {}),
     };
   }
+}
+
+/**
+ * The leading resources whose serialised size stays within `maxBytes` (MAX_LIST_RESPONSE_BYTES), at least one so
+ * that paging always moves on. The page then says fewer in `itemsPerPage` and the next startIndex or nextCursor
+ * continues after the last resource returned (RFC 7644 §3.4.2.4: a client pages by `itemsPerPage`).
+ */
+export function fitToSize<T>(resources: T[], maxBytes: number): T[] {
+  let bytes = 0;
+  for (let i = 0; i < resources.length; i++) {
+    bytes += Buffer.byteLength(JSON.stringify(resources[i])) + 1;
+    if (bytes > maxBytes && i > 0) return resources.slice(0, i);
+  }
+  return resources;
 }

@@ -29,11 +29,13 @@ export const ctx: ScimRequestContext = {
 export const settings = {
   defaultPageSize: 100,
   maxPageSize: 1000,
+  maxListResponseBytes: 4_194_304,
   cursorTimeoutSeconds: 600,
   bulkMaxOperations: 1000,
   bulkMaxPayloadSize: 1_048_576,
   patchMaxOperations: 1000,
   patchMaxValuesPerOperation: 10_000,
+  maxValuesPerAttribute: 2000,
   filterMaxLength: 4096,
   filterMaxDepth: 20,
   strictExtensions: false,

@@ -5,6 +5,7 @@ import { ResourceDocument } from '../scim/document/resource-document';
 import { changedAttributeNames } from '../scim/patch/attribute-diff';
 import { applyPatch } from '../scim/patch/patch.engine';
 import { validateResource } from '../scim/schema/resource.validator';
+import { assertValueCounts } from '../scim/schema/value-count';
 import { SchemaRegistry } from '../scim/schema/schema.registry';
 import { journalEntry, JournalDetails, patchOperation } from '../journal/journal-entry.builder';
 import { JournalEntryInput, JournalOperation, ResourceRepository } from '../store/ports';
@@ -63,6 +64,7 @@ export class ResourceWriter {
       strictExtensions: await this.strictExtensions(ctx.tenantId),
       coerce: { maxStringLength: this.settings.attributeMaxLength },
     });
+    assertValueCounts(resourceType, validated.attributes, this.settings.maxValuesPerAttribute);
     const { doc, snapshot } = await writeOptimistically(
       this.resources,
       ctx.tenantId,
@@ -126,6 +128,7 @@ export class ResourceWriter {
             strictExtensions,
             coerce: { maxStringLength: this.settings.attributeMaxLength },
           });
+          assertValueCounts(resourceType, validated.attributes, this.settings.maxValuesPerAttribute);
           const members =
             resourceType === 'Group'
               ? await this.members.forReplace(ctx.tenantId, id, validated.members ?? [])
@@ -183,6 +186,7 @@ export class ResourceWriter {
             return { result: existing };
           }
           const { id: _id, meta: _meta, schemas, ...attributes } = result.resource;
+          assertValueCounts(resourceType, attributes, this.settings.maxValuesPerAttribute);
           const next = this.model.nextRevision(
             existing,
             attributes,

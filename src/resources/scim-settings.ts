@@ -9,11 +9,13 @@ export type ScimSettingsValues = Pick<
   AppConfig,
   | 'defaultPageSize'
   | 'maxPageSize'
+  | 'maxListResponseBytes'
   | 'cursorTimeoutSeconds'
   | 'bulkMaxOperations'
   | 'bulkMaxPayloadSize'
   | 'patchMaxOperations'
   | 'patchMaxValuesPerOperation'
+  | 'maxValuesPerAttribute'
   | 'filterMaxLength'
   | 'filterMaxDepth'
   | 'strictExtensions'

@@ -247,3 +247,21 @@ describe(parseBulkRequest.name, () => {
     });
   });
 });
+
+describe('bulk error messages of deeply nested values', () => {
+  function nested(depth: number): unknown {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = [value];
+    return value;
+  }
+
+  it.each([
+    ['failOnErrors', () => body([postUser], { failOnErrors: nested(20_000) })],
+    ['method', () => body([{ ...postUser, method: nested(20_000) }])],
+    ['bulkId', () => body([{ ...postUser, bulkId: nested(20_000) }])],
+  ])('refuse a %s nested 20,000 levels with a short 400, not a stack overflow', (_name, raw) => {
+    const error = errorOf(raw());
+    expect(error.status).toBe(400);
+    expect(error.detail).toMatch(/got \[\[…\]\]$/);
+  });
+});

@@ -1,5 +1,6 @@
 import { ScimError } from '../errors';
 import { BULK_REQUEST_SCHEMA } from '../schema/schema-urns';
+import { showValue } from '../show-value';
 import { BulkMethod, BulkOperation, BulkRequest } from './bulk.types';
 
 /** RFC 7644 §3.7.4 / RFC 7643 §5 ServiceProviderConfig `bulk` limits. */
@@ -70,7 +71,7 @@ export function parseBulkRequest(
   if (failOnErrors !== undefined && failOnErrors !== null) {
     if (typeof failOnErrors !== 'number' || !Number.isInteger(failOnErrors) || failOnErrors < 1) {
       throw ScimError.invalidSyntax(
-        `'failOnErrors' must be an integer of at least 1; got ${show(failOnErrors)}`,
+        `'failOnErrors' must be an integer of at least 1; got ${showValue(failOnErrors, 40)}`,
       );
     }
     request.failOnErrors = failOnErrors;
@@ -103,7 +104,7 @@ function parseOperation(raw: unknown, index: number, endpoints: Map<string, stri
   const method = typeof rawMethod === 'string' ? (rawMethod.toUpperCase() as BulkMethod) : undefined;
   if (method === undefined || !METHODS.includes(method)) {
     throw ScimError.invalidSyntax(
-      `${where}.method must be one of ${METHODS.join(', ')}; got ${show(rawMethod)}`,
+      `${where}.method must be one of ${METHODS.join(', ')}; got ${showValue(rawMethod, 40)}`,
     );
   }
 
@@ -138,7 +139,7 @@ function parseOperation(raw: unknown, index: number, endpoints: Map<string, stri
     const bulkId = attribute(raw, 'bulkId', where);
     if (typeof bulkId !== 'string' || !BULK_ID.test(bulkId)) {
       throw ScimError.invalidSyntax(
-        `${where}.bulkId is required for POST and must be a non-empty string without spaces or '/'; got ${show(bulkId)}`,
+        `${where}.bulkId is required for POST and must be a non-empty string without spaces or '/'; got ${showValue(bulkId, 40)}`,
       );
     }
     operation.bulkId = bulkId;
@@ -182,9 +183,4 @@ function depthExceeds(value: unknown, remaining: number): boolean {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

@@ -35,6 +35,17 @@ describe(buildPage.name, () => {
     expect(sut(codec, scope, { offset: 10, count: 10, totalResults: 20 }).nextCursor).toBeUndefined();
   });
 
+  it('continues right after the resources of a page cut short (MAX_LIST_RESPONSE_BYTES)', () => {
+    const page = sut(codec, scope, { offset: 10, count: 10, totalResults: 25, returned: 3 });
+    expect(offsetOf(page.nextCursor)).toBe(13);
+  });
+
+  it('moves on by count when a page came back empty before the end', () => {
+    expect(
+      offsetOf(sut(codec, scope, { offset: 0, count: 10, totalResults: 25, returned: 0 }).nextCursor),
+    ).toBe(10);
+  });
+
   it('never points previousCursor before the start', () => {
     expect(offsetOf(sut(codec, scope, { offset: 3, count: 10, totalResults: 25 }).previousCursor)).toBe(0);
   });

@@ -7,6 +7,11 @@ export interface PageWindow {
   count: number;
   /** Number of resources matching the query, across all pages. */
   totalResults: number;
+  /**
+   * Resources on this page when fewer than `count` were returned before the end of the results (a page cut to
+   * MAX_LIST_RESPONSE_BYTES): the next page starts right after them. Default `count`.
+   */
+  returned?: number;
 }
 
 export interface PageCursors {
@@ -22,14 +27,13 @@ export interface PageCursors {
  */
 export function buildPage(codec: CursorCodec, scope: CursorScope, page: PageWindow): PageCursors {
   const { offset, count, totalResults } = page;
+  // A page with nothing on it (the results shrank meanwhile) moves on by count, as an uncut page would.
+  const step = page.returned !== undefined && page.returned > 0 ? Math.min(page.returned, count) : count;
+  const next = offset + step;
   const cursors: PageCursors = {};
   if (count <= 0) return cursors;
-  if (offset + count < totalResults) {
-    cursors.nextCursor = codec.encode({
-      ...scope,
-      count,
-      position: { kind: 'offset', offset: offset + count },
-    });
+  if (next < totalResults) {
+    cursors.nextCursor = codec.encode({ ...scope, count, position: { kind: 'offset', offset: next } });
   }
   if (offset > 0) {
     cursors.previousCursor = codec.encode({

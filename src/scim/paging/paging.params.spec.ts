@@ -158,3 +158,17 @@ describe(parsePaging.name, () => {
     });
   });
 });
+
+describe('paging error messages of deeply nested values', () => {
+  function nested(depth: number): unknown {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = { count: value };
+    return value;
+  }
+
+  it.each(['count', 'startIndex'])('refuse a %s nested 20,000 levels with a short 400', (name) => {
+    const error = errorOf({ [name]: nested(20_000) });
+    expect(error.status).toBe(400);
+    expect(error.detail).toContain('got {"count":{…}}');
+  });
+});

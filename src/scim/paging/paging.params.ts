@@ -1,4 +1,5 @@
 import { ScimError } from '../errors';
+import { showValue } from '../show-value';
 
 /**
  * Paging parameters of a query (RFC 7644 §3.4.2.4 index paging, RFC 9865 cursor paging), as they arrive:
@@ -136,14 +137,9 @@ function readCursor(value: unknown): string {
 }
 
 function integerDetail(name: string, value: unknown): string {
-  return `'${name}' must be an integer; got ${show(value)}`;
+  return `'${name}' must be an integer; got ${showValue(value, 40)}`;
 }
 
 function countDetail(value: unknown): string {
-  return `'count' must be an integer between 0 and the maximum page size; got ${show(value)}`;
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return `'count' must be an integer between 0 and the maximum page size; got ${showValue(value, 40)}`;
 }

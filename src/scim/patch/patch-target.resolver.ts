@@ -52,6 +52,12 @@ export interface UndeclaredTarget {
 
 export interface ResolveOptions {
   strictExtensions: boolean;
+  /**
+   * The text is a key of an operation's `value` (a path-less add/replace, an extension object), not its `path`:
+   * a key naming no attribute is a value that does not fit the resource schema, 400 invalidValue (RFC 7644
+   * §3.12: invalidPath is about the "path" attribute).
+   */
+  inValue?: boolean;
 }
 
 /**
@@ -107,7 +113,13 @@ export function resolvePatchTarget(
   const resolved =
     registry.resolve(resourceType, dotted) ??
     (path.uri === undefined ? resolveInOneExtension(registry, resourceType, dotted) : undefined);
-  if (!resolved) throw unknownPath(registry, resourceType, trimmed, path.uri);
+  if (!resolved) {
+    const error = unknownPath(registry, resourceType, trimmed, path.uri);
+    if (!options.inValue) throw error;
+    throw ScimError.invalidValue(
+      `The value holds "${trimmed}", which ${error.detail.replace(/^The path "[^]*?" /, '')}`,
+    );
+  }
 
   const attribute = resolved.parent ?? resolved.attribute;
   let sub = resolved.parent ? resolved.attribute : undefined;

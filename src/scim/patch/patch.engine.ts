@@ -115,18 +115,20 @@ class PatchSession {
         );
       }
       for (const [key, value] of Object.entries(operation.value))
-        this.applyPath(operation.op, key, true, value);
+        this.applyPath(operation.op, key, true, value, true);
       return;
     }
     this.applyPath(operation.op, operation.path, operation.hasValue, operation.value);
   }
 
-  private applyPath(op: PatchOpName, path: string, hasValue: boolean, value: unknown): void {
+  /** `inValue`: `path` is a key of an operation's value, not its "path" (see ResolveOptions.inValue). */
+  private applyPath(op: PatchOpName, path: string, hasValue: boolean, value: unknown, inValue = false): void {
     if (path.trim().toLowerCase() === 'schemas') {
       throw ScimError.mutability('"schemas" is maintained by the server and cannot be patched');
     }
     const target = resolvePatchTarget(this.registry, this.resourceType, path, {
       strictExtensions: this.settings.strictExtensions,
+      inValue,
     });
     switch (target.kind) {
       case 'extension':
@@ -151,8 +153,11 @@ class PatchSession {
     if (!isObject(value)) {
       throw ScimError.invalidValue(`The value of "${target.schema.id}" must be an object of its attributes`);
     }
-    for (const [key, item] of Object.entries(value))
-      this.applyPath(op, `${target.schema.id}:${key}`, true, item);
+    for (const [key, item] of Object.entries(value)) {
+      // A "schemas" key inside an extension's value is ignored, as POST and PUT ignore it (scim2-tester sends it).
+      if (isSchemasKey(key)) continue;
+      this.applyPath(op, `${target.schema.id}:${key}`, true, item, true);
+    }
   }
 
   private applyUndeclared(op: PatchOpName, target: UndeclaredTarget, value: unknown): void {
@@ -164,8 +169,9 @@ class PatchSession {
       }
       if (!isObject(value))
         throw ScimError.invalidValue(`The value of "${target.urn}" must be an object of its attributes`);
-      for (const [name, item] of Object.entries(value))
-        this.applyPath(op, `${target.urn}:${name}`, true, item);
+      for (const [name, item] of Object.entries(value)) {
+        if (!isSchemasKey(name)) this.applyPath(op, `${target.urn}:${name}`, true, item, true);
+      }
       return;
     }
     if (op === 'remove' || value === null || value === undefined) {
@@ -703,4 +709,8 @@ function setOrDelete(container: Doc, name: string, value: unknown): void {
   // RFC 7644 §3.5.2.2: a multi-valued attribute with no values left is unassigned.
   if (isUnassigned(value)) delete container[name];
   else container[name] = value;
+}
+
+function isSchemasKey(key: string): boolean {
+  return key.toLowerCase() === 'schemas';
 }

@@ -364,7 +364,10 @@ function projectValue(
   };
   if (Array.isArray(value)) {
     const elements = value.map(projectElement).filter((e): e is Record<string, unknown> => e !== undefined);
-    // The group's member list is returned even when empty (Entra's create response shows "members": []).
+    // The group's member list is returned even when empty (Entra's create response shows "members": [],
+    // test/fixtures/entra/4.09-create-group*.json), on every read, also after the last member was removed: RFC
+    // 7643 §2.5 makes [] and unassigned equivalent and only allows omitting it, so one group reads one way
+    // (issue 11; test/e2e/protocol/conformance.e2e-spec.ts).
     if (elements.length === 0 && !(definition.name === 'members' && scope === '' && value.length === 0)) {
       return undefined;
     }

@@ -398,3 +398,24 @@ describe('coerce with maxStringLength', () => {
     expect(coerceValue(user('displayName'), 'x'.repeat(100000), 'displayName')).toHaveLength(100000);
   });
 });
+
+describe('error messages of deeply nested values', () => {
+  function nested(depth: number): unknown {
+    let value: unknown = 'x';
+    for (let i = 0; i < depth; i++) value = [value];
+    return value;
+  }
+
+  it('refuse a 20,000-level array with a short message instead of a stack overflow', () => {
+    expectInvalidValue(
+      () => coerceValue(simple('string'), nested(20_000), 'title'),
+      /'title' must be a string; got \[\[…\]\]$/,
+    );
+  });
+
+  it('refuse an object with a readable message, not [object Object]', () => {
+    const error = scimError(() => coerceValue(simple('boolean'), { a: nested(20_000) }, 'active'));
+    expect(error.detail).not.toContain('[object Object]');
+    expect(error.detail).toContain('{"a":[…]}');
+  });
+});

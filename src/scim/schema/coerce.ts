@@ -1,6 +1,7 @@
 import { ScimError } from '../errors';
 import { AttributeDefinition } from './attribute-definition';
 import { findAttribute } from './schema.registry';
+import { showValue } from '../show-value';
 
 /**
  * Validation and coercion of attribute values coming off the wire (RFC 7643 §2.3 data types).
@@ -31,21 +32,8 @@ export interface CoerceOptions {
   maxStringLength?: number;
 }
 
-const MAX_SHOWN = 80;
-
-/** A short, JSON-quoted rendering of a user-supplied value for error messages. */
-function show(raw: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(raw) ?? String(raw);
-  } catch {
-    text = String(raw);
-  }
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
-}
-
 function invalid(path: string, expected: string, raw: unknown): ScimError {
-  return ScimError.invalidValue(`Attribute '${path}' must be ${expected}; got ${show(raw)}`);
+  return ScimError.invalidValue(`Attribute '${path}' must be ${expected}; got ${showValue(raw)}`);
 }
 
 /** 400 invalidValue when a string value is longer than `max` characters (undefined: no limit). */
