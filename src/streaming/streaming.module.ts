@@ -14,6 +14,8 @@ import { WebhookUrlPolicy } from './webhook/webhook-url.policy';
 import { NatsModule } from './nats/nats.module';
 import { NatsTransport } from './nats/nats.transport';
 import { SseModule } from './sse/sse.module';
+import { JwksController, SetKeysAdminController } from './set/set-keys.controller';
+import { SetSigningKeys } from './set/set-signing-keys';
 
 /**
  * The change stream (issue "Streaming"; docs/streaming.md): subscriptions in the admin API, the deliverer of
@@ -21,7 +23,7 @@ import { SseModule } from './sse/sse.module';
  * StreamingCoreModule, the repositories from StoreModule.
  */
 @Module({
-  controllers: [SubscriptionsController],
+  controllers: [SubscriptionsController, JwksController, SetKeysAdminController],
   imports: [StreamingCoreModule, ThrottlingModule, NatsModule, SseModule],
   providers: [
     AdminGuard,
@@ -30,6 +32,7 @@ import { SseModule } from './sse/sse.module';
     ...STREAM_METRIC_PROVIDERS,
     SubscriptionAdminService,
     SubscriptionSecrets,
+    SetSigningKeys,
     WebhookTransport,
     WebhookUrlPolicy,
     // Every push transport, keyed by method in PushTransportRegistry.
