@@ -16,6 +16,8 @@ import { NatsTransport } from './nats/nats.transport';
 import { SseModule } from './sse/sse.module';
 import { JwksController, SetKeysAdminController } from './set/set-keys.controller';
 import { SetSigningKeys } from './set/set-signing-keys';
+import { SetMinter } from './set/set-minter';
+import { SetPushTransport } from './set/set-push.transport';
 
 /**
  * The change stream (issue "Streaming"; docs/streaming.md): subscriptions in the admin API, the deliverer of
@@ -33,12 +35,14 @@ import { SetSigningKeys } from './set/set-signing-keys';
     SubscriptionAdminService,
     SubscriptionSecrets,
     SetSigningKeys,
+    SetMinter,
+    SetPushTransport,
     WebhookTransport,
     WebhookUrlPolicy,
     // Every push transport, keyed by method in PushTransportRegistry.
     {
       provide: PUSH_TRANSPORTS,
-      inject: [WebhookTransport, NatsTransport],
+      inject: [WebhookTransport, NatsTransport, SetPushTransport],
       useFactory: (...transports: PushTransport[]) => transports,
     },
     PushTransportRegistry,
