@@ -18,6 +18,8 @@ import { JwksController, SetKeysAdminController } from './set/set-keys.controlle
 import { SetSigningKeys } from './set/set-signing-keys';
 import { SetMinter } from './set/set-minter';
 import { SetPushTransport } from './set/set-push.transport';
+import { SetPollController } from './set/set-poll.controller';
+import { SetPollService } from './set/set-poll.service';
 
 /**
  * The change stream (issue "Streaming"; docs/streaming.md): subscriptions in the admin API, the deliverer of
@@ -25,7 +27,7 @@ import { SetPushTransport } from './set/set-push.transport';
  * StreamingCoreModule, the repositories from StoreModule.
  */
 @Module({
-  controllers: [SubscriptionsController, JwksController, SetKeysAdminController],
+  controllers: [SubscriptionsController, JwksController, SetKeysAdminController, SetPollController],
   imports: [StreamingCoreModule, ThrottlingModule, NatsModule, SseModule],
   providers: [
     AdminGuard,
@@ -37,6 +39,7 @@ import { SetPushTransport } from './set/set-push.transport';
     SetSigningKeys,
     SetMinter,
     SetPushTransport,
+    SetPollService,
     WebhookTransport,
     WebhookUrlPolicy,
     // Every push transport, keyed by method in PushTransportRegistry.
