@@ -20,6 +20,7 @@ import { SetMinter } from './set/set-minter';
 import { SetPushTransport } from './set/set-push.transport';
 import { SetPollController } from './set/set-poll.controller';
 import { SetPollService } from './set/set-poll.service';
+import { SsfConfigurationController, SsfStreamsController } from './set/ssf.controller';
 
 /**
  * The change stream (issue "Streaming"; docs/streaming.md): subscriptions in the admin API, the deliverer of
@@ -27,7 +28,14 @@ import { SetPollService } from './set/set-poll.service';
  * StreamingCoreModule, the repositories from StoreModule.
  */
 @Module({
-  controllers: [SubscriptionsController, JwksController, SetKeysAdminController, SetPollController],
+  controllers: [
+    SubscriptionsController,
+    JwksController,
+    SetKeysAdminController,
+    SetPollController,
+    SsfConfigurationController,
+    SsfStreamsController,
+  ],
   imports: [StreamingCoreModule, ThrottlingModule, NatsModule, SseModule],
   providers: [
     AdminGuard,

@@ -122,6 +122,9 @@ export class SubscriptionAdminService {
     if (webhookOnly.length > 0 && method !== 'webhook') {
       throw ScimError.invalidValue(`${webhookOnly.join(', ')}: only a webhook subscription has them`);
     }
+    if (dto.format !== undefined && method !== 'push' && method !== 'poll') {
+      throw ScimError.invalidValue('format: only a push or poll subscription has it');
+    }
     if (dto.state === 'active' && current.state === 'expired') {
       throw ScimError.conflict('The subscription has expired: POST …/replay {"fromSeq": n} revives it');
     }
@@ -141,6 +144,9 @@ export class SubscriptionAdminService {
       } else if (s.delivery.method === 'push') {
         if (url !== undefined) s.delivery.url = url;
         if (timeoutMs !== undefined) s.delivery.timeoutMs = timeoutMs;
+      }
+      if ((s.delivery.method === 'push' || s.delivery.method === 'poll') && dto.format !== undefined) {
+        s.delivery.format = dto.format;
       }
       if (eventTypes === null) delete s.eventTypes;
       else if (eventTypes !== undefined) s.eventTypes = eventTypes;

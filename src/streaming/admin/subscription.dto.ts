@@ -147,6 +147,11 @@ export class UpdateSubscriptionDto {
   @IsOptional()
   maxBatchSize?: number;
 
+  @ApiPropertyOptional({ enum: ['full', 'notice'], description: 'push and poll only: the SET format' })
+  @IsOptional()
+  @IsIn(['full', 'notice'])
+  format?: 'full' | 'notice';
+
   @ApiPropertyOptional({ description: 'webhook only', minimum: 100, maximum: 60000 })
   @IsOptional()
   timeoutMs?: number;

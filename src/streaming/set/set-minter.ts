@@ -33,7 +33,7 @@ export class SetMinter {
   }
 
   /** `aud`: the subscription's `audience`, else a URL naming the stream on this issuer. */
-  audience(subscription: SubscriptionRecord, issuer: string): string {
+  audience(subscription: Pick<SubscriptionRecord, 'id' | 'delivery'>, issuer: string): string {
     const delivery = subscription.delivery;
     const given = delivery.method === 'push' || delivery.method === 'poll' ? delivery.audience : undefined;
     return given ?? issuerUrl(issuer, `streams/${subscription.id}`);
