@@ -99,10 +99,12 @@ export class SetPollService implements BeforeApplicationShutdown {
   private async offer(subscription: SubscriptionRecord, max: number): Promise<PollResponse | undefined> {
     const entries = await this.readWindow(subscription);
     const acknowledged = new Set(subscription.acknowledged ?? []);
+    const pending = pendingChanges(subscription, entries);
+    if (pending.length === 0 && entries.length > 0) await this.moveOverUnwanted(subscription, entries);
     const chosen: JournalEntry[] = [];
     let count = 0;
     let more = false;
-    for (const change of pendingChanges(subscription, entries)) {
+    for (const change of pending) {
       const open = change.jtis.filter((jti) => !acknowledged.has(jti)).length;
       if (open === 0) continue;
       // The SETs of one change may be split over two answers: acknowledgements are per jti.
@@ -121,6 +123,19 @@ export class SetPollService implements BeforeApplicationShutdown {
     }
     if (!more && entries.length === POLL_WINDOW) more = true;
     return more ? { sets, moreAvailable: true } : { sets };
+  }
+
+  /**
+   * Nothing to offer, yet entries after the position (admin actions, filtered types): the position moves over
+   * them, so that the status shows no lag. Best effort: a concurrent change wins and the next poll tries again.
+   */
+  private async moveOverUnwanted(subscription: SubscriptionRecord, entries: JournalEntry[]): Promise<void> {
+    const moved = advance(subscription.position, entries, [], new Set());
+    if (moved.position === subscription.position) return;
+    const next = structuredClone(subscription);
+    next.position = moved.position;
+    next.rev = subscription.rev + 1;
+    if (await this.subscriptions.update(next)) Object.assign(subscription, next);
   }
 
   /**

@@ -169,6 +169,9 @@ describe('Standard streams: RFC 8936 poll (e2e)', () => {
 
   it('refuses without the consumer token, a malformed request, and another method', async () => {
     const sub = await client.subscribe({ name: 'p', delivery: { method: 'poll' } });
+    // Only the admin event of its own creation follows: nothing to offer, and the position moves over it.
+    expect((await pollOk(sub.id, sub.token as string, { returnImmediately: true })).sets).toEqual({});
+    await expect(client.status(sub.id)).resolves.toMatchObject({ lag: 0 });
     expect((await poll(sub.id, 'wrong-token', {})).statusCode).toBe(401);
     const scimToken = await issueToken(t, 'std');
     expect((await poll(sub.id, scimToken, {})).statusCode).toBe(401);
