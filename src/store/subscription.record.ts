@@ -61,6 +61,8 @@ export interface SubscriptionRecord {
    * that they are not offered again; the position moves over them once everything before is acknowledged.
    */
   acknowledged?: string[];
+  /** poll: an SSF verification SET requested and not yet acknowledged (offered before every other SET). */
+  verification?: { jti: string; state?: string; requestedAt: string };
   /** Revision for compare-and-swap updates. */
   rev: number;
 }

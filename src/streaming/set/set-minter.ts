@@ -5,6 +5,7 @@ import type { SubscriptionRecord } from '../subscription';
 import { buildSets, SetClaims } from './set-builder';
 import { issuerUrl, setIssuer } from './set-issuer';
 import { SetSigningKeys } from './set-signing-keys';
+import { verificationClaims } from './ssf-verification';
 
 /** One signed SET, with what the transports need to know about it without decoding it. */
 export interface MintedSet {
@@ -37,6 +38,19 @@ export class SetMinter {
     const delivery = subscription.delivery;
     const given = delivery.method === 'push' || delivery.method === 'poll' ? delivery.audience : undefined;
     return given ?? issuerUrl(issuer, `streams/${subscription.id}`);
+  }
+
+  /** The SSF verification SET of a stream (ssf-verification.ts), signed. */
+  async mintVerification(
+    subscription: Pick<SubscriptionRecord, 'id' | 'delivery'>,
+    jti: string,
+    state: string | undefined,
+  ): Promise<string> {
+    const issuer = this.issuer();
+    if (issuer === undefined) throw new Error('no SET issuer: set SET_ISSUER or BASE_URL');
+    return this.keys.sign(
+      verificationClaims(subscription.id, issuer, this.audience(subscription, issuer), jti, state),
+    );
   }
 
   async mint(subscription: SubscriptionRecord, entries: readonly JournalEntry[]): Promise<MintedSet[]> {

@@ -90,6 +90,31 @@ export class SetPollService implements BeforeApplicationShutdown {
     }
   }
 
+  /** SSF §8.1.4: queues a verification SET for the next poll (offered until acknowledged). */
+  async requestVerification(
+    subscription: SubscriptionRecord,
+    jti: string,
+    state: string | undefined,
+  ): Promise<void> {
+    let current: SubscriptionRecord | null = subscription;
+    for (let attempt = 0; attempt < 10 && current; attempt++) {
+      const next = structuredClone(current);
+      next.verification = {
+        jti,
+        requestedAt: new Date().toISOString(),
+        ...(state !== undefined ? { state } : {}),
+      };
+      next.rev = current.rev + 1;
+      if (await this.subscriptions.update(next)) {
+        // Wakes this replica's long polls of the tenant (no entry was written: count 0).
+        this.notifier.committed(subscription.tenantId, 0, 0);
+        return;
+      }
+      current = await this.subscriptions.find(subscription.tenantId, subscription.id);
+    }
+    throw ScimError.conflict('The subscription is changing too often right now: try again');
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     for (const wake of [...this.waiting]) wake();
@@ -102,7 +127,17 @@ export class SetPollService implements BeforeApplicationShutdown {
     const pending = pendingChanges(subscription, entries);
     if (pending.length === 0 && entries.length > 0) await this.moveOverUnwanted(subscription, entries);
     const chosen: JournalEntry[] = [];
-    let count = 0;
+    const sets: Record<string, string> = {};
+    const verification = subscription.verification;
+    // An SSF verification SET goes first, until it is acknowledged.
+    if (verification && !acknowledged.has(verification.jti)) {
+      sets[verification.jti] = await this.minter.mintVerification(
+        subscription,
+        verification.jti,
+        verification.state,
+      );
+    }
+    let count = Object.keys(sets).length;
     let more = false;
     for (const change of pending) {
       const open = change.jtis.filter((jti) => !acknowledged.has(jti)).length;
@@ -115,8 +150,7 @@ export class SetPollService implements BeforeApplicationShutdown {
       chosen.push(change.entry);
       count += open;
     }
-    if (chosen.length === 0) return undefined;
-    const sets: Record<string, string> = {};
+    if (chosen.length === 0 && count === 0) return undefined;
     for (const set of await this.minter.mint(subscription, chosen)) {
       if (!acknowledged.has(set.jti) && Object.keys(sets).length < max) sets[set.jti] = set.jws;
       else if (!acknowledged.has(set.jti)) more = true;
@@ -169,6 +203,7 @@ export class SetPollService implements BeforeApplicationShutdown {
       if (moved.acknowledged.length > 0) next.acknowledged = moved.acknowledged;
       else delete next.acknowledged;
       next.deadLettered += errorsBySeq.size;
+      if (next.verification && done.has(next.verification.jti)) delete next.verification;
       if (moved.acknowledgedSeqs.length > 0) next.lastDeliveredAt = now;
       const lastError = [...errorsBySeq.values()].pop();
       if (lastError) next.lastError = { at: now, detail: lastError };

@@ -47,33 +47,42 @@ export class SetPushTransport extends PushTransport {
       return { kind: 'gone', detail: 'no SET issuer: set SET_ISSUER or BASE_URL' };
     }
     const sets = await this.minter.mint(subscription, entries);
-    const [authorization] = await this.secrets.signingSecrets(subscription);
-    const timeoutMs = delivery.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS;
     let outcome: DeliveryOutcome = { kind: 'acknowledged' };
     for (const set of sets) {
-      try {
-        const response = await fetch(delivery.url, {
-          method: 'POST',
-          headers: {
-            'content-type': SET_MEDIA_TYPE,
-            accept: 'application/json',
-            'user-agent': SET_PUSH_USER_AGENT,
-            ...(authorization !== undefined ? { authorization } : {}),
-          },
-          body: set.jws,
-          redirect: 'manual',
-          signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-        });
-        const body = response.status === 400 ? await response.text().catch(() => '') : '';
-        if (response.status !== 400) await response.body?.cancel().catch(() => undefined);
-        outcome = classifySetResponse(response.status, body, response.headers.get('retry-after'));
-      } catch (error) {
-        outcome = classifyError(error, timeoutMs);
-      }
+      outcome = await this.post(subscription, set.jws, signal);
       if (outcome.kind !== 'acknowledged') {
         return { ...outcome, detail: `${outcome.detail} [jti ${set.jti}]` } as DeliveryOutcome;
       }
     }
     return outcome;
+  }
+
+  /** One RFC 8935 request with one SET, classified (also used for the SSF verification SET). */
+  async post(subscription: SubscriptionRecord, jws: string, signal: AbortSignal): Promise<DeliveryOutcome> {
+    const delivery = subscription.delivery;
+    if (delivery.method !== 'push') throw new Error(`not a push subscription: ${subscription.id}`);
+    const refused = this.urls.problem(delivery.url);
+    if (refused) return { kind: 'gone', detail: refused };
+    const [authorization] = await this.secrets.signingSecrets(subscription);
+    const timeoutMs = delivery.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS;
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': SET_MEDIA_TYPE,
+          accept: 'application/json',
+          'user-agent': SET_PUSH_USER_AGENT,
+          ...(authorization !== undefined ? { authorization } : {}),
+        },
+        body: jws,
+        redirect: 'manual',
+        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+      });
+      const body = response.status === 400 ? await response.text().catch(() => '') : '';
+      if (response.status !== 400) await response.body?.cancel().catch(() => undefined);
+      return classifySetResponse(response.status, body, response.headers.get('retry-after'));
+    } catch (error) {
+      return classifyError(error, timeoutMs);
+    }
   }
 }

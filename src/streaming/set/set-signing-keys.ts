@@ -4,6 +4,7 @@ import type { JWK } from 'jose';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { ServerSecretRepository } from '../../store/ports';
 import type { SetClaims } from './set-builder';
+import type { VerificationClaims } from './ssf-verification';
 import { SET_TYP } from './scim-events';
 
 /** Server secrets `set-signing-key:1`, `:2`, …: one per generation, never changed once stored. */
@@ -63,7 +64,7 @@ export class SetSigningKeys {
   constructor(private readonly secrets: ServerSecretRepository) {}
 
   /** Signs the claims as a compact JWS with `typ: secevent+jwt` and the current key's `kid`. */
-  async sign(claims: SetClaims): Promise<string> {
+  async sign(claims: SetClaims | VerificationClaims): Promise<string> {
     const key = await this.current();
     return new SignJWT(claims as unknown as Record<string, unknown>)
       .setProtectedHeader({ alg: SET_SIGNING_ALG, typ: SET_TYP, kid: key.kid })

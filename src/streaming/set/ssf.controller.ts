@@ -1,4 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Logger, Patch, Post, Query } from '@nestjs/common';
+import { SubscriptionRepository } from '../../store/subscription.port';
+import { SetPollService } from './set-poll.service';
+import { SetPushTransport } from './set-push.transport';
+import { newVerificationJti } from './ssf-verification';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Tenant } from '../../auth/tenant.decorator';
 import type { Principal } from '../../auth/principal';
@@ -49,6 +53,7 @@ export class SsfConfigurationController {
       delivery_methods_supported: [PUSH_METHOD_URN, POLL_METHOD_URN],
       configuration_endpoint: issuerUrl(base, `${SSF_BASE_PATH}/streams`),
       status_endpoint: issuerUrl(base, `${SSF_BASE_PATH}/status`),
+      verification_endpoint: issuerUrl(base, `${SSF_BASE_PATH}/verify`),
       // Stream management uses the tenant's SCIM credential (RFC 6750 bearer token or OAuth access token).
       authorization_schemes: [{ spec_urn: 'urn:ietf:rfc:6750' }, { spec_urn: 'urn:ietf:rfc:6749' }],
       default_subjects: 'ALL',
@@ -65,11 +70,42 @@ export class SsfConfigurationController {
 @ApiBearerAuth()
 @Controller(SSF_BASE_PATH)
 export class SsfStreamsController {
+  private readonly logger = new Logger('Streaming');
+
   constructor(
     private readonly admin: SubscriptionAdminService,
     private readonly minter: SetMinter,
     private readonly config: AppConfig,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly polls: SetPollService,
+    private readonly push: SetPushTransport,
   ) {}
+
+  @Post('verify')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Request a verification SET (SSF 1.0 §8.1.4): pushed now, or offered first at the next poll',
+  })
+  @ApiBody({ schema: { type: 'object' } })
+  async verify(@Tenant() principal: Principal, @Body() body: unknown): Promise<void> {
+    const input = object(body);
+    const view = await this.stream(principal, text(input.stream_id, 'stream_id'));
+    const state = input.state === undefined ? undefined : text(input.state, 'state');
+    const record = await this.subscriptions.find(principal.tenantId, view.id);
+    if (!record) throw ScimError.notFound(`Stream ${JSON.stringify(view.id)} not found`);
+    const jti = newVerificationJti();
+    if (record.delivery.method === 'poll') return this.polls.requestVerification(record, jti, state);
+    // Push: sent at once, outside the ordered stream (it is about the stream, not a change); the outcome is logged.
+    const jws = await this.minter.mintVerification(record, jti, state);
+    void this.push.post(record, jws, AbortSignal.timeout(60_000)).then((outcome) => {
+      this.logger.log({
+        msg: 'SSF verification SET sent',
+        subscriptionId: record.id,
+        jti,
+        outcome: outcome.kind,
+      });
+    });
+  }
 
   @Post('streams')
   @HttpCode(201)

@@ -2,7 +2,9 @@
  * SSF 1.0 discovery and stream management over the change stream's subscriptions (issue "Standard streams"),
  * and RFC 9967 §4 securityEvents in ServiceProviderConfig.
  */
+import type { JSONWebKeySet } from 'jose';
 import { createTestApp, TestApp } from '../harness';
+import { SetReceiver } from '../support/set-receiver';
 import { ADMIN_HEADER, ADMIN_TOKEN, createTenantWithToken } from '../support/tenants';
 
 const ISSUER = 'https://scim.example.com';
@@ -37,6 +39,7 @@ describe('Standard streams: SSF discovery and stream management (e2e)', () => {
       delivery_methods_supported: ['urn:ietf:rfc:8935', 'urn:ietf:rfc:8936'],
       configuration_endpoint: `${ISSUER}/ssf/streams`,
       status_endpoint: `${ISSUER}/ssf/status`,
+      verification_endpoint: `${ISSUER}/ssf/verify`,
       authorization_schemes: [{ spec_urn: 'urn:ietf:rfc:6750' }, { spec_urn: 'urn:ietf:rfc:6749' }],
       default_subjects: 'ALL',
     });
@@ -149,6 +152,60 @@ describe('Standard streams: SSF discovery and stream management (e2e)', () => {
     expect(created.body).not.toContain('Bearer abc');
     const bad = await ssf('POST', '/ssf/streams', { delivery: { method: 'urn:example:carrier-pigeon' } });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('sends a verification SET: offered first at the next poll until acknowledged, or pushed at once', async () => {
+    const jwks = async () =>
+      (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JSONWebKeySet;
+    const stream = (await ssf('POST', '/ssf/streams', {})).json();
+    const verifier = new SetReceiver(jwks, ISSUER, stream.aud);
+    expect(
+      (await ssf('POST', '/ssf/verify', { stream_id: stream.stream_id, state: 'VGhpcy4uLg==' })).statusCode,
+    ).toBe(204);
+    const poll = async (body: Record<string, unknown>) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: `/sets/poll/${stream.stream_id}`,
+          headers: {
+            authorization: stream.delivery.authorization_header,
+            'content-type': 'application/json',
+          },
+          payload: JSON.stringify({ returnImmediately: true, ...body }),
+        })
+      ).json() as { sets: Record<string, string> };
+    const first = await poll({});
+    const [jti] = Object.keys(first.sets);
+    const claims = await verifier.verify(first.sets[jti]);
+    expect(claims).toMatchObject({
+      jti,
+      sub_id: { format: 'opaque', id: stream.stream_id },
+      events: {
+        'https://schemas.openid.net/secevent/ssf/event-type/verification': { state: 'VGhpcy4uLg==' },
+      },
+    });
+    expect(Object.keys((await poll({})).sets)).toEqual([jti]);
+    expect((await poll({ ack: [jti] })).sets).toEqual({});
+
+    const receiver = new SetReceiver(jwks, ISSUER, 'urn:example:push');
+    await receiver.start();
+    try {
+      const pushed = (
+        await ssf('POST', '/ssf/streams', {
+          delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: receiver.url },
+        })
+      ).json();
+      // The audience the receiver expects is the stream's.
+      const check = new SetReceiver(jwks, ISSUER, pushed.aud);
+      expect((await ssf('POST', '/ssf/verify', { stream_id: pushed.stream_id })).statusCode).toBe(204);
+      await receiver.waitFor(() => receiver.received.length > 0);
+      const received = await check.verify(receiver.received[0].jws);
+      expect(Object.keys(received.events as object)).toEqual([
+        'https://schemas.openid.net/secevent/ssf/event-type/verification',
+      ]);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('has no SSF configuration and no securityEvents without an issuer', async () => {
