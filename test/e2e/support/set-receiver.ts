@@ -3,6 +3,8 @@ import type { JSONWebKeySet, JWTPayload } from 'jose';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+class JwksUnavailable extends Error {}
+
 /** One SET the receiver got: the JWS, its header, and its verified claims (or why it did not verify). */
 export interface ReceivedSet {
   path: string;
@@ -76,7 +78,13 @@ export class SetReceiver {
   /** Verifies one compact SET (also used by the RFC 8936 poller). */
   async verify(jws: string): Promise<JWTPayload & Record<string, unknown>> {
     const kid = decodeProtectedHeader(jws).kid;
-    if (!this.jwks || !this.jwks.keys.some((k) => k.kid === kid)) this.jwks = await this.fetchJwks();
+    if (!this.jwks || !this.jwks.keys.some((k) => k.kid === kid)) {
+      try {
+        this.jwks = await this.fetchJwks();
+      } catch (error) {
+        throw new JwksUnavailable((error as Error).message);
+      }
+    }
     const { payload } = await jwtVerify(jws, createLocalJWKSet(this.jwks), {
       typ: 'secevent+jwt',
       algorithms: ['ES256'],
@@ -98,6 +106,11 @@ export class SetReceiver {
       set.header = decodeProtectedHeader(jws) as Record<string, unknown>;
       set.claims = await this.verify(jws);
     } catch (error) {
+      // The JWKS could not be fetched (the server is restarting): not the SET's fault, ask for a retry.
+      if (error instanceof JwksUnavailable) {
+        res.writeHead(503, { 'retry-after': '0' }).end();
+        return;
+      }
       set.error = (error as Error).message;
     }
     this.received.push(set);
