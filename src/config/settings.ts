@@ -578,6 +578,40 @@ export const SETTINGS = [
     default: 15,
     description: 'Seconds between comment heartbeats on an idle Server-Sent Events stream',
   }),
+  // Standard streams (issue "Standard streams", docs/standards-events.md)
+  defineSetting({
+    env: 'SET_ISSUER',
+    key: 'setIssuer',
+    namespace: 'streaming',
+    parse: optional(
+      text({
+        problem: BASE_URL,
+        normalise: (value) => value.replace(/\/+$/, ''),
+        rules: [
+          url(
+            {
+              protocols: ['http', 'https'],
+              require_protocol: true,
+              require_tld: false,
+              allow_query_components: false,
+            },
+            BASE_URL,
+          ),
+        ],
+      }),
+    ),
+    defaultText: '`BASE_URL`',
+    description:
+      '`iss` of Security Event Tokens and SSF `issuer`; unset and no `BASE_URL`: push and poll subscriptions are refused',
+  }),
+  defineSetting({
+    env: 'SET_POLL_MAX_WAIT_SECONDS',
+    key: 'setPollMaxWaitSeconds',
+    namespace: 'streaming',
+    parse: int(1, 300, 'must be a whole number of seconds between 1 and 300'),
+    default: 30,
+    description: 'Longest an RFC 8936 long poll waits for a SET before it answers with none',
+  }),
 ] as const;
 
 type DeclaredSetting = (typeof SETTINGS)[number];

@@ -9,6 +9,9 @@ import { ScimSettings } from '../resources/scim-settings';
 import { resourceTypeResources, schemaResources, serviceProviderConfig } from '../scim/discovery/discovery';
 import { ScimError } from '../scim/errors';
 import { SchemaRegistry } from '../scim/schema/schema.registry';
+import { AppConfig } from '../config/app-config';
+import { PUBLISHED_EVENT_URIS } from '../streaming/set/scim-events';
+import { setIssuer } from '../streaming/set/set-issuer';
 
 /**
  * RFC 7644 §4: "If a 'filter' is provided, the service provider SHOULD respond with HTTP status code 403
@@ -38,6 +41,7 @@ export class DiscoveryController {
     private readonly settings: ScimSettings,
     private readonly contexts: ScimContextFactory,
     private readonly authenticationSchemes: AuthenticationSchemes,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('ServiceProviderConfig')
@@ -63,6 +67,10 @@ export class DiscoveryController {
         cursorTimeout: s.cursorTimeoutSeconds,
       },
       authenticationSchemes: this.authenticationSchemes.list(baseUrl),
+      // RFC 9967 §4: advertised once SETs can be issued (an issuer is configured); requests are synchronous.
+      ...(setIssuer(this.config) !== undefined
+        ? { securityEvents: { asyncRequest: 'none' as const, eventUris: PUBLISHED_EVENT_URIS } }
+        : {}),
     });
   }
 

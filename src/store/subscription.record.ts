@@ -4,12 +4,19 @@
  * so that the adapters need nothing from src/streaming.
  */
 
-export type DeliveryMethod = 'webhook' | 'sse' | 'nats';
+export type DeliveryMethod = 'webhook' | 'sse' | 'nats' | 'push' | 'poll';
+
+/** Standard streams (RFC 9967 SETs): `full` events carry the data, `notice` events the attribute names. */
+export type SetDeliveryFormat = 'full' | 'notice';
 
 export type SubscriptionDelivery =
   | { method: 'webhook'; url: string; maxBatchSize?: number; timeoutMs?: number }
   | { method: 'sse' }
-  | { method: 'nats'; subject?: string };
+  | { method: 'nats'; subject?: string }
+  /** RFC 8935 push of SETs; an Authorization header for the receiver is kept encrypted in `secrets`. */
+  | { method: 'push'; url: string; format: SetDeliveryFormat; audience?: string; timeoutMs?: number }
+  /** RFC 8936 poll of SETs by the receiver, with a consumer token (hash in `secrets`, like sse). */
+  | { method: 'poll'; format: SetDeliveryFormat; audience?: string };
 
 /** `paused` by an admin or by a 410 from the consumer; `expired` when its position fell behind retention. */
 export type SubscriptionState = 'active' | 'paused' | 'expired';
@@ -34,7 +41,8 @@ export interface SubscriptionRecord {
   maxRetryHours: number;
   /**
    * webhook: Standard Webhooks secrets (`whsec_…`), newest first, kept encrypted at rest; an older one keeps
-   * signing until `expiresAt` (rotation grace). sse: SHA-256 hashes of consumer tokens (never the token).
+   * signing until `expiresAt` (rotation grace). sse, poll: SHA-256 hashes of consumer tokens (never the token).
+   * push: the receiver's Authorization header, encrypted like a webhook secret (none when not given).
    */
   secrets: { id: string; value: string; createdAt: string; expiresAt?: string }[];
   createdAt: string;
@@ -48,6 +56,13 @@ export interface SubscriptionRecord {
   /** When the first failed attempt of the current event happened (for maxRetryHours). */
   failingSince?: string;
   deadLettered: number;
+  /**
+   * poll: jtis the receiver acknowledged (or reported in setErrs) beyond the first unacknowledged event, so
+   * that they are not offered again; the position moves over them once everything before is acknowledged.
+   */
+  acknowledged?: string[];
+  /** poll: an SSF verification SET requested and not yet acknowledged (offered before every other SET). */
+  verification?: { jti: string; state?: string; requestedAt: string };
   /** Revision for compare-and-swap updates. */
   rev: number;
 }

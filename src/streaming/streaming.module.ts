@@ -14,6 +14,13 @@ import { WebhookUrlPolicy } from './webhook/webhook-url.policy';
 import { NatsModule } from './nats/nats.module';
 import { NatsTransport } from './nats/nats.transport';
 import { SseModule } from './sse/sse.module';
+import { JwksController, SetKeysAdminController } from './set/set-keys.controller';
+import { SetSigningKeys } from './set/set-signing-keys';
+import { SetMinter } from './set/set-minter';
+import { SetPushTransport } from './set/set-push.transport';
+import { SetPollController } from './set/set-poll.controller';
+import { SetPollService } from './set/set-poll.service';
+import { SsfConfigurationController, SsfStreamsController } from './set/ssf.controller';
 
 /**
  * The change stream (issue "Streaming"; docs/streaming.md): subscriptions in the admin API, the deliverer of
@@ -21,7 +28,14 @@ import { SseModule } from './sse/sse.module';
  * StreamingCoreModule, the repositories from StoreModule.
  */
 @Module({
-  controllers: [SubscriptionsController],
+  controllers: [
+    SubscriptionsController,
+    JwksController,
+    SetKeysAdminController,
+    SetPollController,
+    SsfConfigurationController,
+    SsfStreamsController,
+  ],
   imports: [StreamingCoreModule, ThrottlingModule, NatsModule, SseModule],
   providers: [
     AdminGuard,
@@ -30,12 +44,16 @@ import { SseModule } from './sse/sse.module';
     ...STREAM_METRIC_PROVIDERS,
     SubscriptionAdminService,
     SubscriptionSecrets,
+    SetSigningKeys,
+    SetMinter,
+    SetPushTransport,
+    SetPollService,
     WebhookTransport,
     WebhookUrlPolicy,
     // Every push transport, keyed by method in PushTransportRegistry.
     {
       provide: PUSH_TRANSPORTS,
-      inject: [WebhookTransport, NatsTransport],
+      inject: [WebhookTransport, NatsTransport, SetPushTransport],
       useFactory: (...transports: PushTransport[]) => transports,
     },
     PushTransportRegistry,

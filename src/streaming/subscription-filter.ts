@@ -1,4 +1,5 @@
 import type { JournalEntry } from '../store/ports';
+import { carriesSets } from './set/set-builder';
 import { streamEventType } from './stream-event';
 import type { SubscriptionRecord } from './subscription';
 
@@ -7,9 +8,14 @@ import type { SubscriptionRecord } from './subscription';
  * absent = everything). Events filtered out are never sent, but the position moves over them.
  */
 export function wantsEntry(
-  subscription: Pick<SubscriptionRecord, 'eventTypes' | 'resourceTypes'>,
+  subscription: Pick<SubscriptionRecord, 'eventTypes' | 'resourceTypes'> & {
+    delivery?: SubscriptionRecord['delivery'];
+  },
   entry: JournalEntry,
 ): boolean {
+  // Standard streams carry RFC 9967 events only: admin actions have no SET form and are moved over.
+  const method = subscription.delivery?.method;
+  if ((method === 'push' || method === 'poll') && !carriesSets(entry)) return false;
   if (subscription.resourceTypes !== undefined && !subscription.resourceTypes.includes(entry.resourceType)) {
     return false;
   }

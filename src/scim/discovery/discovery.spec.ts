@@ -67,6 +67,15 @@ describe(serviceProviderConfig.name, () => {
       serviceProviderConfig({ ...options, authenticationSchemes: [scheme] }).authenticationSchemes,
     ).toEqual([scheme]);
   });
+
+  it('advertises RFC 9967 §4 securityEvents only when given', () => {
+    expect(serviceProviderConfig(options)).not.toHaveProperty('securityEvents');
+    const eventUris = ['urn:ietf:params:scim:event:prov:create:full'];
+    expect(
+      serviceProviderConfig({ ...options, securityEvents: { asyncRequest: 'none', eventUris } })
+        .securityEvents,
+    ).toEqual({ asyncRequest: 'none', eventUris });
+  });
 });
 
 describe(resourceTypeResources.name, () => {

@@ -45,6 +45,11 @@ export interface ServiceProviderConfigOptions {
   };
   /** Defaults to one OAuth bearer token scheme (RFC 6750), which is what every client here uses. */
   authenticationSchemes?: AuthenticationScheme[];
+  /**
+   * RFC 9967 §4 `securityEvents`: the SCIM event URIs the server publishes (informational) and whether it
+   * answers requests asynchronously; absent when the server publishes no events.
+   */
+  securityEvents?: { asyncRequest: 'none' | 'long' | 'request'; eventUris: readonly string[] };
 }
 
 export const OAUTH_BEARER_TOKEN_SCHEME: AuthenticationScheme = {
@@ -83,6 +88,14 @@ export function serviceProviderConfig(options: ServiceProviderConfigOptions): Re
     authenticationSchemes: (options.authenticationSchemes ?? [OAUTH_BEARER_TOKEN_SCHEME]).map((s) => ({
       ...s,
     })),
+    ...(options.securityEvents
+      ? {
+          securityEvents: {
+            asyncRequest: options.securityEvents.asyncRequest,
+            eventUris: [...options.securityEvents.eventUris],
+          },
+        }
+      : {}),
     meta: {
       resourceType: 'ServiceProviderConfig',
       location: `${trimSlash(options.baseUrl)}/ServiceProviderConfig`,

@@ -8,6 +8,7 @@ import { AdminAction, AdminJournal } from '../admin-journal';
 import { StreamMetrics } from '../stream.metrics';
 import type { SubscriptionRecord } from '../subscription';
 import { SubscriptionSecrets } from '../subscription-secrets';
+import { setIssuer } from '../set/set-issuer';
 import { WebhookUrlPolicy } from '../webhook/webhook-url.policy';
 import {
   CreateSubscriptionDto,
@@ -22,6 +23,7 @@ import {
   checkWebhookUrl,
   parseDelivery,
   parseEventTypes,
+  parsePushAuthorization,
   parseResourceTypes,
   parseStartAt,
 } from './subscription-input';
@@ -59,7 +61,13 @@ export class SubscriptionAdminService {
 
   async create(tenantId: string, dto: CreateSubscriptionDto): Promise<SubscriptionWithSecretView> {
     await this.tenant(tenantId);
-    const delivery = parseDelivery(dto.delivery, this.urls, !!this.config.natsUrl);
+    const delivery = parseDelivery(
+      dto.delivery,
+      this.urls,
+      !!this.config.natsUrl,
+      setIssuer(this.config) !== undefined,
+    );
+    const authorization = delivery.method === 'push' ? parsePushAuthorization(dto.delivery) : undefined;
     const eventTypes = parseEventTypes(dto.eventTypes);
     const resourceTypes = parseResourceTypes(dto.resourceTypes);
     const position = await this.startPosition(tenantId, parseStartAt(dto.startAt));
@@ -82,6 +90,13 @@ export class SubscriptionAdminService {
     if (eventTypes) record.eventTypes = eventTypes;
     if (resourceTypes) record.resourceTypes = resourceTypes;
     const shown = await this.newSecret(record, now);
+    if (authorization !== undefined) {
+      record.secrets.unshift({
+        id: randomUUID(),
+        value: await this.secrets.encrypt(authorization),
+        createdAt: now,
+      });
+    }
     await this.subscriptions.insert(record);
     await this.adminJournal.record(tenantId, 'subscription.created', 'Subscription', record.id);
     this.logger.log(`Created ${delivery.method} subscription "${record.id}" of tenant "${tenantId}"`);
@@ -100,9 +115,15 @@ export class SubscriptionAdminService {
 
   async update(tenantId: string, id: string, dto: UpdateSubscriptionDto): Promise<SubscriptionView> {
     const current = await this.subscription(tenantId, id);
-    const webhookOnly = (['url', 'maxBatchSize', 'timeoutMs'] as const).filter((k) => dto[k] !== undefined);
-    if (webhookOnly.length > 0 && current.delivery.method !== 'webhook') {
+    const method = current.delivery.method;
+    const webhookOnly = (['url', 'maxBatchSize', 'timeoutMs'] as const).filter(
+      (k) => dto[k] !== undefined && !(method === 'push' && k !== 'maxBatchSize'),
+    );
+    if (webhookOnly.length > 0 && method !== 'webhook') {
       throw ScimError.invalidValue(`${webhookOnly.join(', ')}: only a webhook subscription has them`);
+    }
+    if (dto.format !== undefined && method !== 'push' && method !== 'poll') {
+      throw ScimError.invalidValue('format: only a push or poll subscription has it');
     }
     if (dto.state === 'active' && current.state === 'expired') {
       throw ScimError.conflict('The subscription has expired: POST …/replay {"fromSeq": n} revives it');
@@ -120,6 +141,12 @@ export class SubscriptionAdminService {
         if (url !== undefined) s.delivery.url = url;
         if (maxBatchSize !== undefined) s.delivery.maxBatchSize = maxBatchSize;
         if (timeoutMs !== undefined) s.delivery.timeoutMs = timeoutMs;
+      } else if (s.delivery.method === 'push') {
+        if (url !== undefined) s.delivery.url = url;
+        if (timeoutMs !== undefined) s.delivery.timeoutMs = timeoutMs;
+      }
+      if ((s.delivery.method === 'push' || s.delivery.method === 'poll') && dto.format !== undefined) {
+        s.delivery.format = dto.format;
       }
       if (eventTypes === null) delete s.eventTypes;
       else if (eventTypes !== undefined) s.eventTypes = eventTypes;
@@ -173,6 +200,11 @@ export class SubscriptionAdminService {
     if (current.delivery.method === 'nats') {
       throw ScimError.invalidValue('A nats subscription has no secret: NATS authenticates the server itself');
     }
+    if (current.delivery.method === 'push') {
+      throw ScimError.invalidValue(
+        "A push subscription's only secret is the receiver's Authorization header, which the receiver issues",
+      );
+    }
     const now = Date.now();
     const until = new Date(now + (dto.graceSeconds ?? DEFAULT_GRACE_SECONDS) * 1000).toISOString();
     let shown: { secret?: string; token?: string } = {};
@@ -210,7 +242,7 @@ export class SubscriptionAdminService {
       record.secrets.unshift({ id: randomUUID(), value: await this.secrets.encrypt(secret), createdAt: now });
       return { secret };
     }
-    if (record.delivery.method === 'sse') {
+    if (record.delivery.method === 'sse' || record.delivery.method === 'poll') {
       const { token, hash } = SubscriptionSecrets.newConsumerToken();
       record.secrets.unshift({ id: randomUUID(), value: hash, createdAt: now });
       return { token };

@@ -1,5 +1,5 @@
 import { WebhookUrlRules } from '../webhook/webhook-url.policy';
-import { parseDelivery, parseEventTypes, parseStartAt } from './subscription-input';
+import { parseDelivery, parseEventTypes, parsePushAuthorization, parseStartAt } from './subscription-input';
 
 const ANY = new WebhookUrlRules(undefined);
 
@@ -23,6 +23,44 @@ describe('parseDelivery', () => {
     expect(() => parseDelivery({ method: 'nats', subject: 'scim.>' }, ANY, true)).toThrow(
       'without wildcards',
     );
+  });
+
+  it('accepts push and poll only with a SET issuer; format defaults to full; the authorization header is not kept', () => {
+    expect(() => parseDelivery({ method: 'poll' }, ANY, false, false)).toThrow('SET_ISSUER');
+    expect(parseDelivery({ method: 'poll' }, ANY, false, true)).toEqual({ method: 'poll', format: 'full' });
+    expect(
+      parseDelivery(
+        {
+          method: 'push',
+          url: 'https://r.example.com/e',
+          format: 'notice',
+          audience: 'urn:r',
+          authorizationHeader: 'Bearer x',
+          timeoutMs: 1000,
+        },
+        ANY,
+        false,
+        true,
+      ),
+    ).toEqual({
+      method: 'push',
+      url: 'https://r.example.com/e',
+      format: 'notice',
+      audience: 'urn:r',
+      timeoutMs: 1000,
+    });
+    expect(parsePushAuthorization({ authorizationHeader: 'Bearer x' })).toBe('Bearer x');
+    expect(parsePushAuthorization({})).toBeUndefined();
+  });
+
+  it.each([
+    [{ method: 'push', url: 'ftp://r.example.com' }, 'http or https'],
+    [{ method: 'push', url: 'https://r.example.com', format: 'all' }, 'delivery.format'],
+    [{ method: 'push', url: 'https://r.example.com', authorizationHeader: 'a\nb' }, 'authorizationHeader'],
+    [{ method: 'push', url: 'https://r.example.com', audience: '' }, 'delivery.audience'],
+    [{ method: 'poll', url: 'https://r.example.com' }, 'unknown property "url"'],
+  ])('refuses the standard stream delivery %j', (delivery, detail) => {
+    expect(() => parseDelivery(delivery, ANY, false, true)).toThrow(detail);
   });
 
   it.each([

@@ -5,7 +5,7 @@
 import { ScimError } from '../../scim/errors';
 import { ADMIN_ACTIONS } from '../admin-journal';
 import { RESOURCE_EVENT_TYPES, StreamEventType } from '../stream-event';
-import type { SubscriptionDelivery } from '../subscription';
+import type { SetDeliveryFormat, SubscriptionDelivery } from '../subscription';
 import type { WebhookUrlRules } from '../webhook/webhook-url.policy';
 
 export const KNOWN_EVENT_TYPES: readonly string[] = [
@@ -13,7 +13,7 @@ export const KNOWN_EVENT_TYPES: readonly string[] = [
   ...ADMIN_ACTIONS.map((a) => `admin.${a}`),
 ];
 export const KNOWN_RESOURCE_TYPES = ['User', 'Group', 'Tenant', 'Token', 'OAuthClient', 'Subscription'];
-export const DELIVERY_METHODS = ['webhook', 'sse', 'nats'] as const;
+export const DELIVERY_METHODS = ['webhook', 'sse', 'nats', 'push', 'poll'] as const;
 export const MAX_BATCH_SIZE = 1000;
 export const MIN_TIMEOUT_MS = 100;
 export const MAX_TIMEOUT_MS = 60_000;
@@ -59,13 +59,45 @@ export function checkTimeoutMs(value: unknown): number {
   return integerIn(value, 'delivery.timeoutMs', MIN_TIMEOUT_MS, MAX_TIMEOUT_MS);
 }
 
+/** Printable ASCII (RFC 9110 §5.5 field value without obs-text), at most 4096 characters. */
+const HEADER_VALUE = /^[\x20-\x7e]{1,4096}$/;
+
+function setFormat(value: unknown): SetDeliveryFormat {
+  if (value === 'full' || value === 'notice') return value;
+  throw invalid(`delivery.format must be "full" or "notice" (got ${JSON.stringify(value)})`);
+}
+
+function setAudience(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  // RFC 7519 §4.1.3: a StringOrURI.
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 1024) {
+    throw invalid('delivery.audience must be a non-empty string (a StringOrURI) of at most 1024 characters');
+  }
+  return value;
+}
+
+/**
+ * The RFC 8935 receiver's Authorization header value of a push delivery (kept encrypted, never shown), or
+ * undefined when it has none.
+ */
+export function parsePushAuthorization(input: unknown): string | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const value = (input as Record<string, unknown>).authorizationHeader;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !HEADER_VALUE.test(value) || value.trim() === '') {
+    throw invalid('delivery.authorizationHeader must be a header value of 1-4096 printable ASCII characters');
+  }
+  return value;
+}
+
 export function parseDelivery(
   input: unknown,
   rules: WebhookUrlRules,
   natsConfigured: boolean,
+  setIssuerConfigured = false,
 ): SubscriptionDelivery {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw invalid('delivery must be an object with a method: webhook, sse or nats');
+    throw invalid('delivery must be an object with a method: webhook, sse, nats, push or poll');
   }
   const value = input as Record<string, unknown>;
   switch (value.method) {
@@ -94,6 +126,34 @@ export function parseDelivery(
         );
       }
       return { method: 'nats', subject: value.subject };
+    }
+    case 'push':
+    case 'poll': {
+      const push = value.method === 'push';
+      onlyKeys(
+        value,
+        push
+          ? ['method', 'url', 'format', 'audience', 'authorizationHeader', 'timeoutMs']
+          : ['method', 'format', 'audience'],
+        'delivery',
+      );
+      if (!setIssuerConfigured) {
+        throw invalid(
+          `delivery.method "${value.method}" needs the SET issuer: set SET_ISSUER or BASE_URL on this server`,
+        );
+      }
+      const format = setFormat(value.format ?? 'full');
+      const audience = setAudience(value.audience);
+      if (!push) return { method: 'poll', format, ...(audience !== undefined ? { audience } : {}) };
+      parsePushAuthorization(value);
+      const delivery: SubscriptionDelivery = {
+        method: 'push',
+        url: checkWebhookUrl(value.url, rules),
+        format,
+      };
+      if (audience !== undefined) delivery.audience = audience;
+      if (value.timeoutMs !== undefined) delivery.timeoutMs = checkTimeoutMs(value.timeoutMs);
+      return delivery;
     }
     default:
       throw invalid(

@@ -45,6 +45,32 @@ const DELIVERY_SCHEMA: Pick<ApiPropertyOptions, 'oneOf'> = {
         subject: { type: 'string', description: 'default scim.<tenant>.<resourceType>.<type>' },
       },
     },
+    {
+      type: 'object',
+      required: ['method', 'url'],
+      description: 'RFC 8935 push of RFC 9967 Security Event Tokens',
+      properties: {
+        method: { type: 'string', enum: ['push'] },
+        url: { type: 'string', example: 'https://receiver.example.com/events' },
+        format: { type: 'string', enum: ['full', 'notice'], default: 'full' },
+        audience: { type: 'string', description: 'aud of the SETs (default <issuer>/streams/<id>)' },
+        authorizationHeader: {
+          type: 'string',
+          description: 'Sent as Authorization on every push; kept encrypted, never shown',
+        },
+        timeoutMs: { type: 'integer', minimum: 100, maximum: 60000, default: 10000 },
+      },
+    },
+    {
+      type: 'object',
+      required: ['method'],
+      description: 'RFC 8936 poll of RFC 9967 Security Event Tokens (POST /sets/poll/{id} with the token)',
+      properties: {
+        method: { type: 'string', enum: ['poll'] },
+        format: { type: 'string', enum: ['full', 'notice'], default: 'full' },
+        audience: { type: 'string' },
+      },
+    },
   ],
 };
 
@@ -120,6 +146,11 @@ export class UpdateSubscriptionDto {
   @ApiPropertyOptional({ description: 'webhook only', minimum: 1, maximum: 1000 })
   @IsOptional()
   maxBatchSize?: number;
+
+  @ApiPropertyOptional({ enum: ['full', 'notice'], description: 'push and poll only: the SET format' })
+  @IsOptional()
+  @IsIn(['full', 'notice'])
+  format?: 'full' | 'notice';
 
   @ApiPropertyOptional({ description: 'webhook only', minimum: 100, maximum: 60000 })
   @IsOptional()

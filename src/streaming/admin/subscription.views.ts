@@ -35,7 +35,7 @@ export interface SubscriptionView {
 export interface SubscriptionWithSecretView extends SubscriptionView {
   /** webhook: the Standard Webhooks signing secret (`whsec_…`). */
   secret?: string;
-  /** sse: the consumer token (`Authorization: Bearer …` on GET /events/{id}). */
+  /** sse, poll: the consumer token (`Authorization: Bearer …` on GET /events/{id} or POST /sets/poll/{id}). */
   token?: string;
 }
 

@@ -3,6 +3,7 @@
  * JetStream). The deliverer (one loop per subscription, under a lease) owns order, retries, backoff,
  * dead-lettering and the position; a transport only sends one event or one batch and classifies the answer.
  */
+import type { JournalEntry } from '../../store/ports';
 import type { StreamEvent } from '../stream-event';
 import type { DeliveryMethod, SubscriptionRecord } from '../subscription';
 
@@ -17,14 +18,16 @@ export type DeliveryOutcome =
   | { kind: 'gone'; status?: number; detail: string };
 
 export abstract class PushTransport {
-  abstract readonly method: Exclude<DeliveryMethod, 'sse'>;
+  abstract readonly method: Exclude<DeliveryMethod, 'sse' | 'poll'>;
   /**
    * Sends the events, in order, as one attempt. Never throws for a consumer-side failure: it returns a
-   * classified outcome. `signal` aborts the attempt at shutdown.
+   * classified outcome. `signal` aborts the attempt at shutdown. `entries` are the journal entries the events
+   * were made of, in the same order (the SET transport builds its tokens from them).
    */
   abstract deliver(
     subscription: SubscriptionRecord,
     events: readonly StreamEvent[],
     signal: AbortSignal,
+    entries: readonly JournalEntry[],
   ): Promise<DeliveryOutcome>;
 }

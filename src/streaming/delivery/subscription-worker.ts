@@ -105,21 +105,22 @@ export class SubscriptionWorker {
         `events ${missing} were removed by JOURNAL_RETENTION_DAYS before delivery`,
       );
     }
-    const { events, lastSeq } = this.nextBatch(subscription, entries);
+    const { events, batch, lastSeq } = this.nextBatch(subscription, entries);
     if (events.length === 0) {
       await this.save(subscription, (s) => (s.position = lastSeq));
       this.deps.metrics.lag(this.subscriptionId, this.knownHead - lastSeq);
       return 'progress';
     }
+    const delivery = subscription.delivery;
     const timeoutMs =
-      subscription.delivery.method === 'webhook' ? (subscription.delivery.timeoutMs ?? 10_000) : 10_000;
+      delivery.method === 'webhook' || delivery.method === 'push' ? (delivery.timeoutMs ?? 10_000) : 10_000;
     // The lease must outlive the attempt, or another replica could send the next event meanwhile.
     if (!(await this.holdLease(Math.max(this.deps.settings.leaseTtlMs, timeoutMs + 5000), true)))
       return 'stop';
     const started = Date.now();
     let outcome: DeliveryOutcome;
     try {
-      outcome = await transport.deliver(subscription, events, this.signal);
+      outcome = await transport.deliver(subscription, events, this.signal, batch);
     } catch (error) {
       outcome = { kind: 'retry', detail: `transport failed: ${(error as Error).message ?? String(error)}` };
     }
@@ -146,7 +147,7 @@ export class SubscriptionWorker {
   private nextBatch(
     subscription: SubscriptionRecord,
     entries: JournalEntry[],
-  ): { events: StreamEvent[]; lastSeq: number } {
+  ): { events: StreamEvent[]; batch: JournalEntry[]; lastSeq: number } {
     const { delivery } = subscription;
     const max =
       delivery.method === 'webhook'
@@ -155,14 +156,18 @@ export class SubscriptionWorker {
           ? this.deps.settings.natsEventsPerDelivery
           : 1;
     const events: StreamEvent[] = [];
+    const batch: JournalEntry[] = [];
     let lastSeq = subscription.position;
     for (const entry of entries) {
       const wanted = wantsEntry(subscription, entry);
       if (wanted && events.length === max) break;
-      if (wanted) events.push(toStreamEvent(entry));
+      if (wanted) {
+        events.push(toStreamEvent(entry));
+        batch.push(entry);
+      }
       lastSeq = entry.seq;
     }
-    return { events, lastSeq };
+    return { events, batch, lastSeq };
   }
 
   private async settle(

@@ -45,7 +45,7 @@ describe('Streaming: subscriptions admin API (e2e)', () => {
     [
       'an unknown method',
       { delivery: { method: 'carrier-pigeon' } },
-      'delivery.method must be one of webhook, sse, nats (got "carrier-pigeon")',
+      'delivery.method must be one of webhook, sse, nats, push, poll (got "carrier-pigeon")',
     ],
     ['nats without NATS_URL', { delivery: { method: 'nats' } }, 'delivery.method "nats" needs NATS_URL'],
     [

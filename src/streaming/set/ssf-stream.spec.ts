@@ -1,0 +1,54 @@
+import { SCIM_EVENTS } from './scim-events';
+import { eventsOfFormat, formatOfRequest, ssfStatus, streamConfiguration } from './ssf-stream';
+
+describe('SSF stream configuration', () => {
+  it('maps events_requested to a format: notice only when only notices are asked for', () => {
+    expect(formatOfRequest(undefined)).toBe('full');
+    expect(formatOfRequest([SCIM_EVENTS.patchNotice])).toBe('notice');
+    expect(formatOfRequest([SCIM_EVENTS.patchNotice, SCIM_EVENTS.createFull])).toBe('full');
+    expect(
+      formatOfRequest([SCIM_EVENTS.delete, 'https://schemas.openid.net/secevent/caep/event-type/x']),
+    ).toBe('full');
+  });
+
+  it('delivers the events of the format, delete and (de)activation in both', () => {
+    expect(eventsOfFormat('notice')).toEqual([
+      SCIM_EVENTS.createNotice,
+      SCIM_EVENTS.patchNotice,
+      SCIM_EVENTS.putNotice,
+      SCIM_EVENTS.delete,
+      SCIM_EVENTS.activate,
+      SCIM_EVENTS.deactivate,
+    ]);
+    expect(eventsOfFormat('full')).not.toContain(SCIM_EVENTS.createNotice);
+  });
+
+  it('maps states to SSF statuses', () => {
+    expect([
+      ssfStatus({ state: 'active' }),
+      ssfStatus({ state: 'paused' }),
+      ssfStatus({ state: 'expired' }),
+    ]).toEqual(['enabled', 'paused', 'disabled']);
+  });
+
+  it('describes push with the receiver URL and poll with our endpoint', () => {
+    const push = streamConfiguration(
+      { id: 's1', name: 'A', delivery: { method: 'push', url: 'https://r.example/e', format: 'full' } },
+      'https://iss',
+      'aud',
+      'https://iss/sets/poll/s1',
+    );
+    expect(push).toMatchObject({ stream_id: 's1', iss: 'https://iss', aud: 'aud', description: 'A' });
+    expect(push.delivery).toEqual({ method: 'urn:ietf:rfc:8935', endpoint_url: 'https://r.example/e' });
+    const poll = streamConfiguration(
+      { id: 's2', name: 'B', delivery: { method: 'poll', format: 'notice' } },
+      'https://iss',
+      'aud',
+      'https://iss/sets/poll/s2',
+    );
+    expect(poll.delivery).toEqual({ method: 'urn:ietf:rfc:8936', endpoint_url: 'https://iss/sets/poll/s2' });
+    expect(() =>
+      streamConfiguration({ id: 'w', name: 'w', delivery: { method: 'sse' } }, 'https://iss', 'a', 'p'),
+    ).toThrow();
+  });
+});

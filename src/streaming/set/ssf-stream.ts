@@ -1,0 +1,69 @@
+/**
+ * OpenID Shared Signals Framework 1.0 stream configurations (§8.1.1) mapped onto the subscriptions of
+ * the change stream (docs/standards-events.md): one push or poll subscription is one SSF stream. Pure.
+ */
+import type { SubscriptionView } from '../admin/subscription.views';
+import type { SetDeliveryFormat } from '../subscription';
+import { POLL_METHOD_URN, PUBLISHED_EVENT_URIS, PUSH_METHOD_URN, SCIM_EVENT_PREFIX } from './scim-events';
+
+export const SSF_SPEC_VERSION = '1_0';
+
+/** The event URIs a stream of this format carries: the format's create/patch/put, delete, (de)activate. */
+export function eventsOfFormat(format: SetDeliveryFormat): string[] {
+  const other = format === 'full' ? ':notice' : ':full';
+  return PUBLISHED_EVENT_URIS.filter((uri) => !uri.endsWith(other));
+}
+
+/**
+ * The format a receiver asks for with `events_requested`: `notice` when it requests only notice events,
+ * `full` otherwise (also when it requests none: every event of the full format). Unknown URIs are ignored
+ * (SSF §8.1.1: events_delivered is a subset of supported ∩ requested).
+ */
+export function formatOfRequest(requested: readonly string[] | undefined): SetDeliveryFormat {
+  const ours = (requested ?? []).filter((uri) => uri.startsWith(SCIM_EVENT_PREFIX));
+  const notice = ours.some((uri) => uri.endsWith(':notice'));
+  const full = ours.some((uri) => uri.endsWith(':full'));
+  return notice && !full ? 'notice' : 'full';
+}
+
+export interface SsfStreamConfiguration {
+  stream_id: string;
+  iss: string;
+  aud: string;
+  events_supported: string[];
+  events_requested: string[];
+  events_delivered: string[];
+  delivery: { method: string; endpoint_url?: string; authorization_header?: string };
+  description: string;
+}
+
+/** SSF `status` of a subscription state: active → enabled, paused → paused, expired → disabled. */
+export function ssfStatus(view: Pick<SubscriptionView, 'state'>): 'enabled' | 'paused' | 'disabled' {
+  if (view.state === 'active') return 'enabled';
+  return view.state === 'paused' ? 'paused' : 'disabled';
+}
+
+export function streamConfiguration(
+  view: Pick<SubscriptionView, 'id' | 'name' | 'delivery'>,
+  issuer: string,
+  audience: string,
+  pollEndpoint: string,
+): SsfStreamConfiguration {
+  const delivery = view.delivery;
+  if (delivery.method !== 'push' && delivery.method !== 'poll')
+    throw new Error(`not an SSF stream: ${view.id}`);
+  const events = eventsOfFormat(delivery.format);
+  return {
+    stream_id: view.id,
+    iss: issuer,
+    aud: audience,
+    events_supported: [...PUBLISHED_EVENT_URIS],
+    events_requested: events,
+    events_delivered: events,
+    delivery:
+      delivery.method === 'push'
+        ? { method: PUSH_METHOD_URN, endpoint_url: delivery.url }
+        : { method: POLL_METHOD_URN, endpoint_url: pollEndpoint },
+    description: view.name,
+  };
+}
