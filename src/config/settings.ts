@@ -94,6 +94,23 @@ const TRUST_PROXY =
   'must be true, false, or a comma-separated list of addresses, CIDRs, loopback, linklocal, uniquelocal';
 const SIGNING_KEY = 'must be a PEM private key or a base64url secret of at least 32 bytes (43 characters)';
 
+/** An http(s) origin without query, trailing slashes dropped: BASE_URL and SET_ISSUER. */
+const publicOrigin = text({
+  problem: BASE_URL,
+  normalise: (value) => value.replace(/\/+$/, ''),
+  rules: [
+    url(
+      {
+        protocols: ['http', 'https'],
+        require_protocol: true,
+        require_tld: false,
+        allow_query_components: false,
+      },
+      BASE_URL,
+    ),
+  ],
+});
+
 export const SETTINGS = [
   // HTTP server
   defineSetting({
@@ -120,23 +137,7 @@ export const SETTINGS = [
     key: 'baseUrl',
     namespace: 'http',
     // `/scim/v2` is appended: a trailing slash would double it.
-    parse: optional(
-      text({
-        problem: BASE_URL,
-        normalise: (value) => value.replace(/\/+$/, ''),
-        rules: [
-          url(
-            {
-              protocols: ['http', 'https'],
-              require_protocol: true,
-              require_tld: false,
-              allow_query_components: false,
-            },
-            BASE_URL,
-          ),
-        ],
-      }),
-    ),
+    parse: optional(publicOrigin),
     defaultText: 'derived from the request',
     description:
       'Public origin used in `meta.location` and `$ref` (`/scim/v2` is appended), e.g. `https://scim.example.com`',
@@ -583,23 +584,7 @@ export const SETTINGS = [
     env: 'SET_ISSUER',
     key: 'setIssuer',
     namespace: 'streaming',
-    parse: optional(
-      text({
-        problem: BASE_URL,
-        normalise: (value) => value.replace(/\/+$/, ''),
-        rules: [
-          url(
-            {
-              protocols: ['http', 'https'],
-              require_protocol: true,
-              require_tld: false,
-              allow_query_components: false,
-            },
-            BASE_URL,
-          ),
-        ],
-      }),
-    ),
+    parse: optional(publicOrigin),
     defaultText: '`BASE_URL`',
     description:
       '`iss` of Security Event Tokens and SSF `issuer`; unset and no `BASE_URL`: push and poll subscriptions are refused',

@@ -4,13 +4,12 @@ import { ScimError } from '../../scim/errors';
 import { JournalEntry, JournalRepository } from '../../store/ports';
 import { SubscriptionRepository } from '../../store/subscription.port';
 import { JournalNotifier } from '../journal-notifier';
-import { bearerToken, consumerTokenMatches } from '../sse/sse-consumer-auth';
+import { assertActive, authorizeConsumer } from '../sse/sse-consumer-auth';
 import type { SubscriptionRecord } from '../subscription';
 import { MAX_POLL_EVENTS, PollRequest } from './poll-request';
 import { advance, pendingChanges } from './poll-window';
 import { SetMinter } from './set-minter';
 
-const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="scim-stream-sets"' };
 /** Journal entries looked at per poll: the window in which acknowledgements are matched to changes. */
 export const POLL_WINDOW = 2000;
 /** Other replicas' commits are not signalled here: a long poll re-reads the journal this often. */
@@ -47,28 +46,8 @@ export class SetPollService implements BeforeApplicationShutdown {
   ) {}
 
   /** 401 without the consumer token, 404 unknown, 409 not a poll subscription or not active (like SSE). */
-  async authorize(subscriptionId: string, authorization: string | undefined): Promise<SubscriptionRecord> {
-    const token = bearerToken(authorization);
-    if (token === undefined) {
-      throw new ScimError(
-        401,
-        undefined,
-        'A consumer token is required: Authorization: Bearer <token>',
-        CHALLENGE,
-      );
-    }
-    const subscription = await this.subscriptions.findById(subscriptionId);
-    if (!subscription) throw ScimError.notFound(`Subscription ${JSON.stringify(subscriptionId)} not found`);
-    if (!consumerTokenMatches(subscription, token, new Date())) {
-      throw new ScimError(401, undefined, 'The consumer token is not valid for this subscription', CHALLENGE);
-    }
-    if (subscription.delivery.method !== 'poll') {
-      throw ScimError.conflict(
-        `Subscription ${JSON.stringify(subscriptionId)} delivers by ${subscription.delivery.method}, not poll`,
-      );
-    }
-    this.assertActive(subscription);
-    return subscription;
+  authorize(subscriptionId: string, authorization: string | undefined): Promise<SubscriptionRecord> {
+    return authorizeConsumer(this.subscriptions, subscriptionId, authorization, 'poll', 'scim-stream-sets');
   }
 
   async poll(authorized: SubscriptionRecord, request: PollRequest): Promise<PollResponse> {
@@ -85,7 +64,7 @@ export class SetPollService implements BeforeApplicationShutdown {
       await this.waitForCommit(subscription.tenantId, Math.min(left, RECHECK_MS));
       const fresh = await this.subscriptions.find(subscription.tenantId, subscription.id);
       if (!fresh) return { sets: {} };
-      this.assertActive(fresh);
+      assertActive(fresh);
       subscription = fresh;
     }
   }
@@ -283,14 +262,6 @@ export class SetPollService implements BeforeApplicationShutdown {
       );
     }
     return entries;
-  }
-
-  private assertActive(subscription: SubscriptionRecord): void {
-    if (subscription.state === 'active') return;
-    const reason = subscription.stateReason ? ` (${subscription.stateReason})` : '';
-    throw ScimError.conflict(
-      `Subscription ${JSON.stringify(subscription.id)} is ${subscription.state}${reason}: resume or replay it`,
-    );
   }
 
   private waitForCommit(tenantId: string, ms: number): Promise<void> {

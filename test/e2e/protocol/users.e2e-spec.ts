@@ -513,6 +513,16 @@ describe('Users: RFC 7644 §3.3–§3.6 over HTTP (e2e)', () => {
   });
 });
 
+/** An app whose CONFIG_DIR declares these schema extensions (config/schema-extensions.json). */
+async function startWithExtensions(
+  extensions: Json[],
+): Promise<{ t: TestApp; scim: ScimClient; configDir: string }> {
+  const configDir = mkdtempSync(join(tmpdir(), 'scim-e2e-config-'));
+  copyFileSync(join(__dirname, '../../../config/default.json'), join(configDir, 'default.json'));
+  writeFileSync(join(configDir, 'schema-extensions.json'), JSON.stringify({ extensions }));
+  return { ...(await startClient({ configDir })), configDir };
+}
+
 describe('Users: immutable attributes (RFC 7644 §3.5.1) (e2e)', () => {
   const IMMUTABLE_EXT = 'urn:ietf:params:scim:schemas:extension:test:2.0:User';
   let t: TestApp;
@@ -520,25 +530,17 @@ describe('Users: immutable attributes (RFC 7644 §3.5.1) (e2e)', () => {
   let configDir: string;
 
   beforeAll(async () => {
-    configDir = mkdtempSync(join(tmpdir(), 'scim-e2e-config-'));
-    copyFileSync(join(__dirname, '../../../config/default.json'), join(configDir, 'default.json'));
-    writeFileSync(
-      join(configDir, 'schema-extensions.json'),
-      JSON.stringify({
-        extensions: [
-          {
-            schema: IMMUTABLE_EXT,
-            name: 'TestUser',
-            resourceType: 'User',
-            attributes: [
-              { name: 'hireId', type: 'string', mutability: 'immutable' },
-              { name: 'note', type: 'string' },
-            ],
-          },
+    ({ t, scim, configDir } = await startWithExtensions([
+      {
+        schema: IMMUTABLE_EXT,
+        name: 'TestUser',
+        resourceType: 'User',
+        attributes: [
+          { name: 'hireId', type: 'string', mutability: 'immutable' },
+          { name: 'note', type: 'string' },
         ],
-      }),
-    );
-    ({ t, scim } = await startClient({ configDir }));
+      },
+    ]));
   });
   afterAll(async () => {
     await t.close();
@@ -616,22 +618,14 @@ describe('Users: unique extension attributes (RFC 7643 §2.2 uniqueness "server"
   let configDir: string;
 
   beforeAll(async () => {
-    configDir = mkdtempSync(join(tmpdir(), 'scim-e2e-config-'));
-    copyFileSync(join(__dirname, '../../../config/default.json'), join(configDir, 'default.json'));
-    writeFileSync(
-      join(configDir, 'schema-extensions.json'),
-      JSON.stringify({
-        extensions: [
-          {
-            schema: BADGE_EXT,
-            name: 'BadgeUser',
-            resourceType: 'User',
-            attributes: [{ name: 'badge', type: 'string', uniqueness: 'server' }],
-          },
-        ],
-      }),
-    );
-    ({ t, scim } = await startClient({ configDir }));
+    ({ t, scim, configDir } = await startWithExtensions([
+      {
+        schema: BADGE_EXT,
+        name: 'BadgeUser',
+        resourceType: 'User',
+        attributes: [{ name: 'badge', type: 'string', uniqueness: 'server' }],
+      },
+    ]));
   });
   afterAll(async () => {
     await t.close();
