@@ -1,7 +1,7 @@
 import { JournalEntry, JournalRepository } from '../ports';
 import { EmbeddedStore } from './embedded.store';
 
-/** Reads the journal straight from SQLite (primary key range scan on (tenant, seq)). */
+/** Reads the journal straight from SQLite (primary key range scan on (tenant, seq)), up to what is durable. */
 export class EmbeddedJournalRepository extends JournalRepository {
   constructor(private readonly store: EmbeddedStore) {
     super();
@@ -12,6 +12,7 @@ export class EmbeddedJournalRepository extends JournalRepository {
   }
 
   async lastSeq(tenantId: string): Promise<number> {
-    return this.store.journal.lastSeqOf(tenantId);
+    // Durable only: a head a reader could ask for but not yet read would look like a gap.
+    return this.store.journal.durableSeqOf(tenantId);
   }
 }

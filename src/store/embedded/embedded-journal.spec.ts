@@ -24,11 +24,18 @@ describe(EmbeddedJournal.name, () => {
   let db: SqliteDatabase;
   let sut: EmbeddedJournal;
 
-  /** stage + publish in one transaction, as the resource repository does. */
-  function write(tenant: string, ...entries: JournalEntryInput[]): number[] {
+  /** stage + publish in one transaction, as the resource repository does; not yet durable. */
+  function commit(tenant: string, ...entries: JournalEntryInput[]): number[] {
     const staged = db.transaction(() => sut.stage(tenant, entries))();
     staged.publish();
     return staged.seqs;
+  }
+
+  /** commit, then the store's flush. */
+  function write(tenant: string, ...entries: JournalEntryInput[]): number[] {
+    const seqs = commit(tenant, ...entries);
+    sut.markDurable(sut.takeUndurable());
+    return seqs;
   }
 
   beforeEach(() => {
@@ -41,6 +48,28 @@ describe(EmbeddedJournal.name, () => {
     sut.stopPruning();
     if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets readers see an entry only once a flush that started after its commit has ended', () => {
+    write('t', input('a', NOW));
+    commit('t', input('b', NOW));
+    expect([sut.lastSeqOf('t'), sut.durableSeqOf('t')]).toEqual([2, 1]);
+    expect(sut.read('t', 0, 10).map((e) => e.resourceId)).toEqual(['a']);
+    const flushing = sut.takeUndurable();
+    commit('t', input('c', NOW)); // written while the flush runs: not covered by it
+    sut.markDurable(flushing);
+    expect(sut.read('t', 0, 10).map((e) => e.resourceId)).toEqual(['a', 'b']);
+    sut.markDurable(sut.takeUndurable());
+    expect(sut.read('t', 1, 10).map((e) => e.resourceId)).toEqual(['b', 'c']);
+  });
+
+  it('covers again, at the next flush, what a failed flush was to make durable', () => {
+    commit('t', input('a', NOW));
+    commit('u', input('b', NOW));
+    sut.retakeUndurable(sut.takeUndurable()); // the flush failed
+    expect(sut.read('t', 0, 10)).toEqual([]);
+    sut.markDurable(sut.takeUndurable());
+    expect([sut.durableSeqOf('t'), sut.durableSeqOf('u')]).toEqual([1, 1]);
   });
 
   it('does not advance the tenant’s number when the transaction rolls back', () => {

@@ -16,8 +16,8 @@ function prepareStatements(db: SqliteDatabase) {
         'ON CONFLICT (tenant) DO UPDATE SET last_seq = excluded.last_seq',
     ),
     read: db
-      .prepare<[string, number, number]>(
-        'SELECT doc FROM journal WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?',
+      .prepare<[string, number, number, number]>(
+        'SELECT doc FROM journal WHERE tenant = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
       )
       .pluck(true),
     prune: db.prepare<[string]>('DELETE FROM journal WHERE time < ?'),
@@ -39,12 +39,20 @@ export interface StagedJournal {
  * committed, so a rolled-back write leaves no gap. Node runs one callback at a time and better-sqlite3 is
  * synchronous, so no other write can interleave between stage() and publish().
  *
+ * Durability (group commit, docs/stores.md): a committed entry is in the SQLite file at once but durable only
+ * when the store's next flush (fdatasync of the WAL) has ended. Readers see entries up to the durable number
+ * (`durableSeqOf`), so no consumer is ever handed an event that a power loss could still take back and number
+ * again. The store calls `takeUndurable()` when a flush starts and `markDurable()` with its result when it ended.
+ *
  * Retention: entries whose time is older than `retentionDays` are deleted at boot and every hour. The
  * counters are never pruned, so numbers are never reused.
  */
 export class EmbeddedJournal {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly lastSeq = new Map<string, number>();
+  private readonly durableSeq = new Map<string, number>();
+  /** Tenants whose last number moved since the last takeUndurable(). */
+  private readonly undurable = new Set<string>();
   private pruneTimer?: NodeJS.Timeout;
 
   constructor(
@@ -60,12 +68,37 @@ export class EmbeddedJournal {
     const counters = db.prepare('SELECT tenant, last_seq FROM journal_counters').raw(true);
     for (const [tenant, lastSeq] of counters.iterate() as Iterable<[string, number]>) {
       this.lastSeq.set(tenant, lastSeq);
+      this.durableSeq.set(tenant, lastSeq);
     }
   }
 
-  /** The last sequence number committed for the tenant (0 when it has none). */
+  /** The last sequence number committed for the tenant (0 when it has none), durable or not. */
   lastSeqOf(tenantId: string): number {
     return this.lastSeq.get(tenantId) ?? 0;
+  }
+
+  /** The last sequence number of the tenant that is durable: what readers may see. */
+  durableSeqOf(tenantId: string): number {
+    return this.durableSeq.get(tenantId) ?? 0;
+  }
+
+  /** The last numbers committed since the previous call: a flush starting now makes them durable. */
+  takeUndurable(): Array<[tenant: string, seq: number]> {
+    const taken = [...this.undurable].map((tenant): [string, number] => [tenant, this.lastSeqOf(tenant)]);
+    this.undurable.clear();
+    return taken;
+  }
+
+  /** After a flush that started when `takeUndurable()` returned `taken` has ended. */
+  markDurable(taken: ReadonlyArray<[tenant: string, seq: number]>): void {
+    for (const [tenant, seq] of taken) {
+      if (seq > this.durableSeqOf(tenant)) this.durableSeq.set(tenant, seq);
+    }
+  }
+
+  /** A flush that was to cover `taken` failed: the next one covers them again. */
+  retakeUndurable(taken: ReadonlyArray<[tenant: string, seq: number]>): void {
+    for (const [tenant] of taken) this.undurable.add(tenant);
   }
 
   /** Writes the entries with the tenant's next numbers. Must run inside the caller's SQLite transaction. */
@@ -79,14 +112,22 @@ export class EmbeddedJournal {
     });
     const last = seqs[seqs.length - 1];
     this.statements.setCounter.run(tenantId, last);
-    return { seqs, publish: () => this.lastSeq.set(tenantId, last) };
+    return {
+      seqs,
+      publish: () => {
+        this.lastSeq.set(tenantId, last);
+        this.undurable.add(tenantId);
+      },
+    };
   }
 
   read(tenantId: string, sinceSeq: number, limit: number): JournalEntry[] {
     const since = Number.isFinite(sinceSeq) ? Math.max(0, Math.floor(sinceSeq)) : 0;
     const count = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
     if (count === 0) return [];
-    return (this.statements.read.all(tenantId, since, count) as string[]).map(
+    const upTo = this.durableSeqOf(tenantId);
+    if (since >= upTo) return [];
+    return (this.statements.read.all(tenantId, since, upTo, count) as string[]).map(
       (json) => JSON.parse(json) as JournalEntry,
     );
   }

@@ -16,6 +16,7 @@ export class EmbeddedOAuthClientRepository extends OAuthClientRepository {
     const { json, value } = toJsonValue(client);
     this.store.statements.insertOAuthClient.run(client.clientId, client.tenantId, json);
     this.store.oauthClients.set(client.clientId, value);
+    await this.store.durable();
   }
 
   async findOAuthClient(clientId: string): Promise<OAuthClientRecord | null> {
@@ -53,16 +54,17 @@ export class EmbeddedOAuthClientRepository extends OAuthClientRepository {
     return this.updateOAuthClient(tenantId, clientId, (c) => ({ ...c, revoked: true }));
   }
 
-  private updateOAuthClient(
+  private async updateOAuthClient(
     tenantId: string,
     clientId: string,
     change: (client: OAuthClientRecord) => OAuthClientRecord,
-  ): boolean {
+  ): Promise<boolean> {
     const client = this.store.oauthClients.get(clientId);
     if (!client || client.tenantId !== tenantId) return false;
     const { json, value } = toJsonValue(change(client));
     this.store.statements.updateOAuthClient.run(json, clientId);
     this.store.oauthClients.set(clientId, value);
+    await this.store.durable();
     return true;
   }
 }

@@ -58,14 +58,15 @@ export class EmbeddedResourceRepository extends ResourceRepository {
    * memory change. So a refused or failed write leaves both SQLite and memory as they were, and no journal
    * entry. Nothing awaits before the change: no other write can interleave between the checks and it.
    *
-   * Then, and only then, the promise yields to the event loop once (setImmediate) before it resolves. The
-   * SQLite commit is synchronous, so a caller writing in a loop (a Bulk request of 1,000 operations) would
-   * otherwise hold the event loop for the whole loop: probes, signals and other requests would wait for it.
-   * The change is committed before the yield; a caller sees it acknowledged one macrotask later.
+   * Then the promise waits until the commit is durable (EmbeddedStore.durable(): one fdatasync shared with every
+   * commit of the same moment, off the event loop) and only then resolves: nothing is acknowledged before it is
+   * on disk. Its journal entries become readable by consumers at the same moment.
    */
   async commit(tenantId: string, unit: WriteUnit): Promise<CommitResult> {
     const result = this.commitNow(tenantId, unit);
-    await yieldToEventLoop();
+    // A refused write (CAS) still yields once: a caller retrying or looping lets other work in.
+    if (result.applied) await this.store.durable();
+    else await yieldToEventLoop();
     return result;
   }
 

@@ -5,7 +5,7 @@ export class EmbeddedServerSecretRepository extends ServerSecretRepository {
   private readonly select;
   private readonly insert;
 
-  constructor(store: EmbeddedStore) {
+  constructor(private readonly store: EmbeddedStore) {
     super();
     this.select = store.db
       .prepare<[string], string>('SELECT value FROM server_secrets WHERE name = ?')
@@ -21,6 +21,7 @@ export class EmbeddedServerSecretRepository extends ServerSecretRepository {
     const value = await create();
     // `create` may have awaited: another caller may have stored a value meanwhile, and that one wins.
     this.insert.run(name, value, new Date().toISOString());
+    await this.store.durable();
     return this.select.get(name)!;
   }
 }

@@ -22,6 +22,7 @@ export class EmbeddedStaticTokenRepository extends StaticTokenRepository {
     this.store.statements.insertToken.run(token.id, token.tenantId, token.hash, json);
     this.store.tokensById.set(value.id, value);
     this.store.tokensByHash.set(value.hash, value);
+    await this.store.durable();
   }
 
   async listTokens(tenantId: string): Promise<TokenRecord[]> {
@@ -39,13 +40,18 @@ export class EmbeddedStaticTokenRepository extends StaticTokenRepository {
     return this.updateToken(tenantId, tokenId, { expiresAt });
   }
 
-  private updateToken(tenantId: string, tokenId: string, changes: Partial<TokenRecord>): boolean {
+  private async updateToken(
+    tenantId: string,
+    tokenId: string,
+    changes: Partial<TokenRecord>,
+  ): Promise<boolean> {
     const token = this.store.tokensById.get(tokenId);
     if (!token || token.tenantId !== tenantId) return false;
     const { json, value } = toJsonValue({ ...token, ...changes });
     this.store.statements.updateToken.run(json, tokenId);
     this.store.tokensById.set(tokenId, value);
     this.store.tokensByHash.set(value.hash, value);
+    await this.store.durable();
     return true;
   }
 }

@@ -22,6 +22,7 @@ export class EmbeddedStoreHealth extends StoreHealth {
     if (this.condition.failure === undefined) return;
     try {
       this.store.probeWrite();
+      await this.store.durable();
     } catch (error) {
       const reason = sqliteStorageFailure(error) ?? this.condition.failure;
       throw new Error(`The store cannot write: ${reason}`, { cause: error });

@@ -44,7 +44,9 @@ interface Lease {
 
 /**
  * Subscriptions in SQLite (table `subscriptions`, loaded into memory at boot like the tenants), every change
- * committed (synchronous=FULL) before the promise resolves. Leases live in memory only: the embedded store
+ * durable (EmbeddedStore.durable()) before the promise resolves, except delivery attempts: they are a recent
+ * history for GET …/deliveries, written to the file at once (a killed process keeps them) but not waited for,
+ * so that a delivery loop never waits for a flush to record what it just did. Leases live in memory only: the embedded store
  * belongs to one process (sqlite.database.ts, locking_mode=EXCLUSIVE), so a lease never needs to outlive
  * it, and a restarted process must not wait for its predecessor's lease to expire.
  */
@@ -72,6 +74,7 @@ export class EmbeddedSubscriptionRepository extends SubscriptionRepository {
     const { json, value } = toJsonValue(subscription);
     this.statements.insert.run(subscription.id, subscription.tenantId, json);
     this.records.set(value.id, value);
+    await this.store.durable();
   }
 
   async find(tenantId: string, id: string): Promise<SubscriptionRecord | null> {
@@ -100,6 +103,7 @@ export class EmbeddedSubscriptionRepository extends SubscriptionRepository {
     const { json, value } = toJsonValue(subscription);
     this.statements.update.run(json, subscription.id);
     this.records.set(value.id, value);
+    await this.store.durable();
     return true;
   }
 
@@ -113,6 +117,7 @@ export class EmbeddedSubscriptionRepository extends SubscriptionRepository {
     });
     this.records.delete(id);
     this.leases.delete(id);
+    await this.store.durable();
     return true;
   }
 
@@ -145,6 +150,7 @@ export class EmbeddedSubscriptionRepository extends SubscriptionRepository {
   async addDeadLetter(deadLetter: DeadLetterRecord): Promise<void> {
     const { json } = toJsonValue(deadLetter);
     this.statements.upsertDeadLetter.run(deadLetter.subscriptionId, deadLetter.seq, json);
+    await this.store.durable();
   }
 
   async listDeadLetters(subscriptionId: string, limit: number): Promise<DeadLetterRecord[]> {

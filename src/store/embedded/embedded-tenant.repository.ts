@@ -18,6 +18,7 @@ export class EmbeddedTenantRepository extends TenantRepository {
     const { json, value } = toJsonValue(tenant);
     this.store.statements.upsertTenant.run(tenant.id, json);
     this.store.tenants.set(tenant.id, value);
+    await this.store.durable();
   }
 
   async insertTenant(tenant: TenantRecord): Promise<void> {
@@ -27,6 +28,7 @@ export class EmbeddedTenantRepository extends TenantRepository {
     const { json, value } = toJsonValue(tenant);
     this.store.statements.insertTenant.run(tenant.id, json);
     this.store.tenants.set(tenant.id, value);
+    await this.store.durable();
   }
 
   async listTenants(): Promise<TenantRecord[]> {

@@ -1,14 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { OAuthClientRecord, TenantRecord, TokenRecord } from '../ports';
 import { DocumentModel } from '../../scim/document/document-model';
 import { ResourceDocument } from '../../scim/document/resource-document';
 import { createDefaultRegistry } from '../../scim/schema/core-schemas';
 import type { StorageCondition } from '../storage-failure';
 import { EmbeddedJournal } from './embedded-journal';
+import { GroupSync } from './group-sync';
 import { MembershipGraph } from './membership.graph';
 import { ResourceCollection } from './resource.collection';
 import { openSqlite, SqliteDatabase, SqliteOptions } from './sqlite.database';
+import { WalFlusher } from './wal-flusher';
 
 /** The SQLite file inside DATA_DIR. */
 export const SQLITE_FILE_NAME = 'scim-stream.sqlite';
@@ -63,8 +66,13 @@ function prepareStatements(db: SqliteDatabase) {
 
 /**
  * The embedded store's state: every document in memory (queried there), every write committed to SQLite
- * before the in-memory copy changes and before the caller's promise resolves. better-sqlite3 is synchronous
- * and Node runs one callback at a time, so a check-then-write sequence in one method is atomic.
+ * before the in-memory copy changes, and durable before the caller's promise resolves (`durable()`).
+ * better-sqlite3 is synchronous and Node runs one callback at a time, so a check-then-write sequence in one
+ * method is atomic.
+ *
+ * Durability is by group commit (docs/stores.md "Durability"): with synchronous FULL (the default) commits do
+ * not fsync on the event loop; `durable()` waits for the next shared fdatasync of the WAL (GroupSync +
+ * WalFlusher). With NORMAL (bench seeding) nothing is synced per commit and `durable()` only yields.
  */
 export class EmbeddedStore {
   readonly statements: ReturnType<typeof prepareStatements>;
@@ -78,12 +86,24 @@ export class EmbeddedStore {
   readonly journal: EmbeddedJournal;
   /** Which shadows a document has and which of them are unique per tenant. */
   readonly model: DocumentModel;
+  /** Group commit: absent when the store was opened with synchronous NORMAL. */
+  private readonly flusher?: WalFlusher;
+  private readonly groupSync?: GroupSync;
 
   private constructor(
     readonly db: SqliteDatabase,
+    file: string,
     options: EmbeddedStoreOptions = {},
   ) {
     this.statements = prepareStatements(db);
+    if ((options.synchronous ?? 'FULL') !== 'NORMAL') {
+      // FULL/EXTRA become group commit: every commit still durable before it is acknowledged.
+      db.pragma('wal_autocheckpoint = 0');
+      db.pragma('synchronous = OFF');
+      const flusher = new WalFlusher(db, `${file}-wal`, (reason) => options.condition?.fail(reason));
+      this.flusher = flusher;
+      this.groupSync = new GroupSync(() => this.flushJournal(flusher));
+    }
     this.model = options.model ?? new DocumentModel(createDefaultRegistry());
     this.journal = new EmbeddedJournal(db, options.journalRetentionDays, (reason) =>
       options.condition?.fail(reason),
@@ -93,9 +113,10 @@ export class EmbeddedStore {
   /** Opens `${dataDir}/scim-stream.sqlite` (creating the directory and the file if needed) and loads it. */
   static open(dataDir: string, options: EmbeddedStoreOptions = {}): EmbeddedStore {
     mkdirSync(dataDir, { recursive: true });
-    const db = openSqlite(join(dataDir, SQLITE_FILE_NAME), options);
+    const file = join(dataDir, SQLITE_FILE_NAME);
+    const db = openSqlite(file, options);
     try {
-      const store = new EmbeddedStore(db, options);
+      const store = new EmbeddedStore(db, file, options);
       store.load();
       store.journal.startPruning();
       return store;
@@ -114,9 +135,40 @@ export class EmbeddedStore {
     this.statements.probeWrite.run(new Date().toISOString());
   }
 
-  /** Runs `work` in one SQLite transaction (all or nothing). */
+  /** Runs `work` in one SQLite transaction (all or nothing); durable once `durable()` resolves. */
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)();
+  }
+
+  /**
+   * Resolves when every write made so far is durable (one fdatasync shared by all writes waiting for it);
+   * rejects with SQLITE_IOERR_FSYNC when the flush failed. Always yields to the event loop at least once, so
+   * that a caller writing in a loop (Bulk) lets probes, signals and other requests in between.
+   */
+  async durable(): Promise<void> {
+    if (!this.groupSync) {
+      this.journal.markDurable(this.journal.takeUndurable());
+      await yieldToEventLoop();
+      return;
+    }
+    await this.groupSync.sync();
+  }
+
+  /** Flushes (fdatasyncs of the WAL) so far: fewer than commits under concurrent load. */
+  get flushCount(): number {
+    return this.groupSync?.flushes ?? 0;
+  }
+
+  /** One flush; the journal numbers committed before it started become visible to readers after it. */
+  private async flushJournal(flusher: WalFlusher): Promise<void> {
+    const taken = this.journal.takeUndurable();
+    try {
+      await flusher.flush();
+    } catch (error) {
+      this.journal.retakeUndurable(taken);
+      throw error;
+    }
+    this.journal.markDurable(taken);
   }
 
   collection(tenantId: string, type: string): ResourceCollection | undefined {
@@ -146,6 +198,7 @@ export class EmbeddedStore {
 
   close(): void {
     this.journal.stopPruning();
+    this.flusher?.close();
     if (this.db.open) this.db.close();
   }
 
