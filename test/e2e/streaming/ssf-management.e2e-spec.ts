@@ -5,6 +5,7 @@
  * `jose` against the published JWKS, as a receiver would.
  */
 import type { JSONWebKeySet } from 'jose';
+import { generateClientSecret, hashClientSecret } from '../../../src/auth/oauth/client-secret';
 import { createTestApp, TestApp } from '../harness';
 import { SetReceiver } from '../support/set-receiver';
 import { ADMIN_HEADER, ADMIN_TOKEN, createTenantWithToken, issueToken } from '../support/tenants';
@@ -231,5 +232,56 @@ describe('Standard streams: SSF stream management authorisation and completeness
     expect(metrics).toMatch(/scim_stream_poll_requests_total\{outcome="empty"\} [1-9]/);
     expect(metrics).toMatch(/scim_stream_poll_sets_offered_total [2-9]/);
     expect(metrics).toMatch(/scim_stream_poll_sets_acknowledged_total [1-9]/);
+  });
+});
+
+describe('Standard streams: SSF stream management with OAuth access tokens (e2e)', () => {
+  const SECRET = generateClientSecret();
+  const client = (id: string, scopes: string[]) => ({
+    id,
+    scopes,
+    secrets: [{ hash: hashClientSecret(SECRET) }],
+  });
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      setIssuer: ISSUER,
+      oauthClients: JSON.stringify([client('receiver', ['ssf.manage']), client('provisioner', ['scim'])]),
+    });
+  });
+  afterAll(() => t.close());
+
+  const bearerOf = async (clientId: string) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/oauth2/token',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`,
+      },
+      payload: 'grant_type=client_credentials',
+    });
+    expect(response.statusCode).toBe(200);
+    return `Bearer ${response.json().access_token}`;
+  };
+
+  it('admits a client with the scope ssf.manage and refuses a provisioning client', async () => {
+    const receiver = await bearerOf('receiver');
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/ssf/streams',
+      headers: { authorization: receiver, 'content-type': 'application/json' },
+      payload: '{}',
+    });
+    expect(created.statusCode).toBe(201);
+    const provisioner = await bearerOf('provisioner');
+    const refused = await t.app.inject({
+      method: 'GET',
+      url: '/ssf/streams',
+      headers: { authorization: provisioner },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().detail).toContain('the credential grants "scim"');
   });
 });
