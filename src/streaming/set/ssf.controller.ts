@@ -62,6 +62,7 @@ const SUBJECT_BODY = {
  */
 @ApiTags('Standard streams')
 @ApiBearerAuth()
+@ApiBearerAuth('admin')
 @RequiresAccess('stream-management')
 @ApiQuery({
   name: 'tenant',

@@ -180,6 +180,21 @@ describe('Standard streams: SSF stream management authorisation and completeness
     expect(await subjects()).toEqual([`/Users/${alice.id}`]);
   });
 
+  it('documents the SSF endpoints in OpenAPI as clients call them, with both credentials', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/docs-json' })).json() as {
+      paths: Record<string, Record<string, { security?: Record<string, unknown>[] }>>;
+    };
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/ssf/subjects:add', '/ssf/subjects:remove', '/ssf/streams']),
+    );
+    expect(Object.keys(document.paths['/ssf/streams'])).toEqual(
+      expect.arrayContaining(['get', 'post', 'patch', 'put', 'delete']),
+    );
+    expect(document.paths['/ssf/streams'].put.security).toEqual(
+      expect.arrayContaining([{ bearer: [] }, { admin: [] }]),
+    );
+  });
+
   it('answers 429 with Retry-After to a verification request sooner than min_verification_interval', async () => {
     const stream = (await call(manage, 'POST', '/ssf/streams', {})).json();
     expect((await call(manage, 'POST', '/ssf/verify', { stream_id: stream.stream_id })).statusCode).toBe(204);
