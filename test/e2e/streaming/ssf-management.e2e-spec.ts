@@ -146,6 +146,9 @@ describe('Standard streams: SSF stream management authorisation and completeness
       subject: { format: 'scim', uri: `/Users/${alice.id}` },
     });
     expect(removed.statusCode).toBe(204);
+    // The admin API shows the same subscription with the subject removed.
+    const status = await client.status(stream.stream_id);
+    expect(status.excludedSubjects).toEqual([`User/${alice.id}`]);
     const unsupported = await call(manage, 'POST', '/ssf/subjects:remove', {
       stream_id: stream.stream_id,
       subject: { format: 'email', email: 'alice@example.com' },
