@@ -2,7 +2,11 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
   IsISO8601,
   IsNotIn,
@@ -14,6 +18,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { KNOWN_SCOPES } from '../auth/scim-access';
 import { ENV_TOKEN_LABEL, GENERATED_TOKEN_LABEL } from '../auth/token-bootstrap.service';
 
 /**
@@ -149,6 +154,21 @@ export class IssueTokenDto {
   @IsOptional()
   @IsZonedDateTime('expiresAt')
   expiresAt?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'What the token may do. Absent: full SCIM access (provisioning), no stream management. ' +
+      '["ssf.manage"]: OpenID SSF stream management of the tenant only (/ssf/*), no SCIM data; ' +
+      'combine with "scim" (or "scim.read"/"scim.write") for both.',
+    example: ['ssf.manage'],
+    items: { type: 'string', enum: [...KNOWN_SCOPES] },
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(KNOWN_SCOPES.length)
+  @IsIn(KNOWN_SCOPES, { each: true, message: `scopes may only hold ${KNOWN_SCOPES.join(', ')}` })
+  scopes?: string[];
 }
 
 export class RotateTokenDto {

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { AdminCredential } from '../auth/admin-credential';
 import { AppConfig } from '../config/app-config';
 import { ScimError } from '../scim/errors';
 import { AuthFailureLimiter } from '../throttling/auth-failure.limiter';
@@ -19,18 +19,17 @@ export const ADMIN_INVALID_DETAIL = 'The admin token is invalid';
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  /** SHA-256 of ADMIN_TOKEN: equal-length digests let the comparison run in constant time. */
-  private readonly expected?: Buffer;
+  private readonly admin: AdminCredential;
 
   constructor(
     config: AppConfig,
     private readonly authFailures: AuthFailureLimiter,
   ) {
-    if (config.adminToken !== undefined) this.expected = digest(config.adminToken);
+    this.admin = new AdminCredential(config.adminToken);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!this.expected) throw ScimError.forbidden(ADMIN_DISABLED_DETAIL);
+    if (!this.admin.configured) throw ScimError.forbidden(ADMIN_DISABLED_DETAIL);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers.authorization;
     // Failed admin tokens are throttled per client address and credential like SCIM tokens (429 once blocked).
@@ -42,8 +41,7 @@ export class AdminGuard implements CanActivate {
       );
     }
     // RFC 6750 §2.1: only the Authorization header; never a query parameter that would reach access logs.
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match || !timingSafeEqual(digest(match[1]), this.expected)) {
+    if (!this.admin.matchesHeader(header)) {
       throw (
         (await this.authFailures.recordFailure(request, header, 'invalid credentials')) ??
         unauthorized(ADMIN_INVALID_DETAIL)
@@ -51,10 +49,6 @@ export class AdminGuard implements CanActivate {
     }
     return true;
   }
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
 }
 
 function unauthorized(detail: string): ScimError {

@@ -22,6 +22,8 @@ export interface TokenView {
   label: string;
   createdAt: string;
   expiresAt?: string;
+  /** Absent: full SCIM access to the tenant (and no stream management). */
+  scopes?: string[];
   status: CredentialStatus;
 }
 
@@ -85,6 +87,7 @@ export function tokenView(token: TokenRecord, now: number): TokenView {
     status: token.revoked ? 'revoked' : isExpired(token.expiresAt, now) ? 'expired' : 'active',
   };
   if (token.expiresAt !== undefined) view.expiresAt = token.expiresAt;
+  if (token.scopes !== undefined) view.scopes = token.scopes;
   return view;
 }
 

@@ -110,7 +110,7 @@ export class TenantAdminService {
 
   async issueToken(tenantId: string, dto: IssueTokenDto): Promise<IssuedTokenView> {
     await this.tenant(tenantId);
-    return this.issue(tenantId, dto.label, futureDate(dto.expiresAt, 'expiresAt'));
+    return this.issue(tenantId, dto.label, futureDate(dto.expiresAt, 'expiresAt'), dto.scopes);
   }
 
   async listTokens(tenantId: string): Promise<TokenView[]> {
@@ -148,7 +148,8 @@ export class TenantAdminService {
       );
     }
     const expiresAt = futureDate(dto.expiresAt, 'expiresAt');
-    const issued = await this.issue(tenantId, old.label, expiresAt);
+    // The new token can do what the old one could.
+    const issued = await this.issue(tenantId, old.label, expiresAt, old.scopes);
     const grace = dto.graceSeconds ?? 0;
     if (grace === 0) {
       await this.tokens.revokeToken(tenantId, tokenId);
@@ -245,7 +246,12 @@ export class TenantAdminService {
 
   // ---- helpers -------------------------------------------------------------------------------------------
 
-  private async issue(tenantId: string, label: string, expiresAt?: string): Promise<IssuedTokenView> {
+  private async issue(
+    tenantId: string,
+    label: string,
+    expiresAt?: string,
+    scopes?: string[],
+  ): Promise<IssuedTokenView> {
     const token = generateToken();
     const record: TokenRecord = {
       id: randomUUID(),
@@ -256,6 +262,7 @@ export class TenantAdminService {
       revoked: false,
     };
     if (expiresAt !== undefined) record.expiresAt = expiresAt;
+    if (scopes !== undefined) record.scopes = [...new Set(scopes)];
     await this.tokens.insertToken(record);
     await this.journal.record(tenantId, 'token.created', 'Token', record.id);
     this.logger.log(`Issued token "${record.id}" (${JSON.stringify(label)}) for tenant "${tenantId}"`);

@@ -6,6 +6,8 @@ import { IS_ADMIN_ROUTE_KEY } from '../http/admin-route.decorator';
 import { IS_PUBLIC_KEY } from '../http/public.decorator';
 import { ScimError } from '../scim/errors';
 import { AuthFailureLimiter } from '../throttling/auth-failure.limiter';
+import { AppConfig } from '../config/app-config';
+import { AdminCredential } from './admin-credential';
 import { BEARER_STRATEGY } from './bearer.strategy';
 import { INVALID_CREDENTIAL_DETAIL, InactiveCredentialError } from './credential-verifier';
 import type { Principal } from './principal';
@@ -19,14 +21,20 @@ import { principalOf } from './tenant.decorator';
  * logged and counted per client address and credential, which gets 429 after too many (AuthFailureLimiter).
  * An OAuth access token must also carry the scope the route needs (scim-access.ts), or gets 403
  * `insufficient_scope`.
+ * Stream management routes (`@RequiresAccess('stream-management')`, the SSF API) also admit ADMIN_TOKEN; the
+ * tenant is then the one named by `?tenant=` (streamManagementTenant), since the credential names none.
  */
 @Injectable()
 export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
+  private readonly admin: AdminCredential;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly authFailures: AuthFailureLimiter,
+    config: AppConfig,
   ) {
     super();
+    this.admin = new AdminCredential(config.adminToken);
   }
 
   override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
@@ -48,6 +56,20 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const credential = request.headers.authorization;
     await this.authFailures.assertNotBlocked(request, credential);
+    const declared = this.reflector.getAllAndOverride<ScimAccess | undefined>(SCIM_ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (declared === 'stream-management' && this.admin.matchesHeader(credential)) {
+      (request as { user?: Principal }).user = {
+        tenantId: namedTenant(request) ?? '',
+        credentialId: 'admin',
+        label: 'admin API',
+        admin: true,
+      };
+      streamManagementTenant(request);
+      return true;
+    }
     let authenticated: boolean;
     try {
       authenticated = (await super.canActivate(context)) as boolean;
@@ -61,11 +83,8 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     }
     const principal = principalOf(request);
     if (authenticated && principal) {
-      const declared = this.reflector.getAllAndOverride<ScimAccess | undefined>(SCIM_ACCESS_KEY, [
-        context.getHandler(),
-        context.getClass(),
-      ]);
       assertAccess(principal, accessOf(declared, request.method));
+      if (declared === 'stream-management') streamManagementTenant(request);
     }
     return authenticated;
   }
@@ -87,4 +106,38 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     }
     return principal as T;
   }
+}
+
+/** `?tenant=` of a request, when given once as a string. */
+function namedTenant(request: FastifyRequest): string | undefined {
+  const tenant = (request.query as Record<string, unknown> | undefined)?.tenant;
+  return typeof tenant === 'string' ? tenant : undefined;
+}
+
+/**
+ * The tenant whose streams a stream management request manages. ADMIN_TOKEN belongs to no tenant: it must name
+ * one with `?tenant=<id>` (400 otherwise). A tenant's credential manages its own tenant's streams; `?tenant=` is
+ * then optional and, when given, must be that tenant (403 otherwise: never another tenant's streams).
+ */
+export function streamManagementTenant(request: FastifyRequest): string {
+  const principal = principalOf(request);
+  if (!principal) throw new Error('streamManagementTenant: no principal');
+  const query = (request.query as Record<string, unknown> | undefined)?.tenant;
+  if (query !== undefined && typeof query !== 'string') {
+    throw ScimError.invalidValue('tenant must be given once, as a tenant id');
+  }
+  if (principal.admin) {
+    if (query === undefined || query === '') {
+      throw ScimError.invalidValue(
+        'With ADMIN_TOKEN, name the tenant whose streams are managed: ?tenant=<tenant id>',
+      );
+    }
+    return query;
+  }
+  if (query !== undefined && query !== principal.tenantId) {
+    throw ScimError.forbidden(
+      `This credential belongs to tenant ${JSON.stringify(principal.tenantId)}; it cannot manage the streams of tenant ${JSON.stringify(query)}`,
+    );
+  }
+  return principal.tenantId;
 }

@@ -10,4 +10,9 @@ export interface Principal {
    * a static token, which has full access to its tenant.
    */
   scopes?: readonly string[];
+  /**
+   * ADMIN_TOKEN, admitted on the SSF stream management routes only (bearer-auth.guard.ts); `tenantId` is then
+   * the tenant the request names (`?tenant=`), checked by the route, not by the credential.
+   */
+  admin?: true;
 }

@@ -1,6 +1,6 @@
 import { ScimError } from '../scim/errors';
 import type { Principal } from './principal';
-import { accessOf, assertAccess } from './scim-access';
+import { accessOf, assertAccess, ScimAccess } from './scim-access';
 
 const principal = (scopes?: string[]): Principal => ({
   tenantId: 't',
@@ -9,7 +9,7 @@ const principal = (scopes?: string[]): Principal => ({
   scopes,
 });
 
-function refusal(scopes: string[] | undefined, access: 'read' | 'write' | 'any'): ScimError | undefined {
+function refusal(scopes: string[] | undefined, access: ScimAccess): ScimError | undefined {
   try {
     assertAccess(principal(scopes), access);
     return undefined;
@@ -57,10 +57,32 @@ describe(assertAccess.name, () => {
     expect(error?.toBody()).toEqual({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
       status: '403',
-      detail: 'This request needs the scope "scim.write" (or "scim"); the access token grants "scim.read"',
+      detail: 'This request needs the scope "scim.write" (or "scim"); the credential grants "scim.read"',
     });
     expect(error?.headers['WWW-Authenticate']).toBe(
       'Bearer realm="scim", error="insufficient_scope", error_description="This request needs the scope \'scim.write\' (or \'scim\')", scope="scim.write scim"',
     );
+  });
+
+  it('gives stream management only to ssf.manage and the admin principal, never to SCIM credentials', () => {
+    expect(refusal(['ssf.manage'], 'stream-management')).toBeUndefined();
+    expect(refusal(['scim', 'ssf.manage'], 'stream-management')).toBeUndefined();
+    const admin = { ...principal(undefined), admin: true as const };
+    expect(() => assertAccess(admin, 'stream-management')).not.toThrow();
+    for (const scopes of [undefined, ['scim'], ['scim.write'], []]) {
+      const error = refusal(scopes, 'stream-management');
+      expect(error?.status).toBe(403);
+      expect(error?.headers['WWW-Authenticate']).toContain('error="insufficient_scope"');
+      expect(error?.headers['WWW-Authenticate']).toContain('scope="ssf.manage"');
+    }
+    expect(refusal(undefined, 'stream-management')?.detail).toContain(
+      'a SCIM provisioning token without scopes',
+    );
+  });
+
+  it('keeps a stream-management credential out of the SCIM data', () => {
+    expect(refusal(['ssf.manage'], 'read')?.status).toBe(403);
+    expect(refusal(['ssf.manage'], 'write')?.status).toBe(403);
+    expect(refusal(['ssf.manage'], 'any')).toBeUndefined();
   });
 });

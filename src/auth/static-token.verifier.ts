@@ -22,6 +22,8 @@ export class StaticTokenVerifier extends CredentialVerifier {
       throw new InactiveCredentialError();
     }
     // Whether the tenant is active is CredentialResolver's check, for every kind of credential.
-    return { tenantId: record.tenantId, credentialId: record.id, label: record.label };
+    const principal: Principal = { tenantId: record.tenantId, credentialId: record.id, label: record.label };
+    if (record.scopes !== undefined) principal.scopes = record.scopes;
+    return principal;
   }
 }

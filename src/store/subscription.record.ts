@@ -63,6 +63,18 @@ export interface SubscriptionRecord {
   acknowledged?: string[];
   /** poll: an SSF verification SET requested and not yet acknowledged (offered before every other SET). */
   verification?: { jti: string; state?: string; requestedAt: string };
+  /** push, poll: when the receiver last requested a verification SET (SSF §8.1.4 min_verification_interval). */
+  lastVerificationAt?: string;
+  /**
+   * poll: the SSF stream-updated SET of the latest status change not yet acknowledged (offered after the
+   * verification SET, before every other SET); a newer status change replaces it.
+   */
+  streamUpdated?: { jti: string; status: string; reason?: string; at: string };
+  /**
+   * push, poll: subjects removed from the stream (SSF §8.1.3.3), as `<resourceType>/<id>` keys: their events
+   * are moved over like filtered ones, until the subject is added again. The stream covers all other subjects.
+   */
+  excludedSubjects?: string[];
   /** Revision for compare-and-swap updates. */
   rev: number;
 }

@@ -29,6 +29,11 @@ export interface TokenRecord {
   createdAt: string;
   expiresAt?: string;
   revoked: boolean;
+  /**
+   * What the token may do (src/auth/scim-access.ts scopes): absent = full SCIM access to its tenant, as every
+   * token had before scopes; e.g. `["ssf.manage"]` = SSF stream management only.
+   */
+  scopes?: string[];
 }
 
 /** One secret of an OAuth client (RFC 6749 §2.3.1). Several may be active at once, so a secret can be rotated. */

@@ -18,6 +18,24 @@ export const STREAM_DELIVERY_LATENCY = 'scim_stream_delivery_latency_seconds';
 export const STREAM_SUBSCRIPTION_LAG = 'scim_stream_subscription_lag';
 /** Events dead-lettered (retry window exhausted or refused for good), by transport. */
 export const STREAM_DEAD_LETTERS = 'scim_stream_dead_letters_total';
+/** RFC 8936 poll requests answered, by outcome: `sets` (some offered) or `empty` (none, after any wait). */
+export const STREAM_POLL_REQUESTS = 'scim_stream_poll_requests_total';
+/** SETs offered in RFC 8936 poll answers (offered again until acknowledged: counted each time). */
+export const STREAM_POLL_SETS_OFFERED = 'scim_stream_poll_sets_offered_total';
+/** jtis a poller acknowledged (`ack`). */
+export const STREAM_POLL_SETS_ACKNOWLEDGED = 'scim_stream_poll_sets_acknowledged_total';
+/** SETs a poller reported in `setErrs`, by RFC 8935 §2.4 error code (`other` for codes not registered). */
+export const STREAM_POLL_SET_ERRORS = 'scim_stream_poll_set_errors_total';
+
+/** The registered SET error codes (RFC 8935 §2.4): receiver-chosen strings must not become label values. */
+const SET_ERROR_CODES = new Set([
+  'invalid_request',
+  'invalid_key',
+  'invalid_issuer',
+  'invalid_audience',
+  'authentication_failed',
+  'access_denied',
+]);
 
 export const STREAM_METRIC_PROVIDERS = [
   makeCounterProvider({
@@ -46,6 +64,24 @@ export const STREAM_METRIC_PROVIDERS = [
     help: 'Change-stream events dead-lettered, by method',
     labelNames: ['method'],
   }),
+  makeCounterProvider({
+    name: STREAM_POLL_REQUESTS,
+    help: 'RFC 8936 poll requests answered, by outcome (sets, empty)',
+    labelNames: ['outcome'],
+  }),
+  makeCounterProvider({
+    name: STREAM_POLL_SETS_OFFERED,
+    help: 'SETs offered in RFC 8936 poll answers (each offer counted)',
+  }),
+  makeCounterProvider({
+    name: STREAM_POLL_SETS_ACKNOWLEDGED,
+    help: 'SETs acknowledged by RFC 8936 pollers (ack)',
+  }),
+  makeCounterProvider({
+    name: STREAM_POLL_SET_ERRORS,
+    help: 'SETs reported in setErrs by RFC 8936 pollers, by error code (RFC 8935 §2.4, other)',
+    labelNames: ['err'],
+  }),
 ];
 
 /** The change stream's Prometheus metrics (issue "Streaming", Observability). */
@@ -60,6 +96,10 @@ export class StreamMetrics implements OnModuleInit, OnModuleDestroy {
     @InjectMetric(STREAM_DELIVERY_LATENCY) private readonly latency: Histogram<'method'>,
     @InjectMetric(STREAM_SUBSCRIPTION_LAG) private readonly lagGauge: Gauge<'subscription'>,
     @InjectMetric(STREAM_DEAD_LETTERS) private readonly deadLetters: Counter<'method'>,
+    @InjectMetric(STREAM_POLL_REQUESTS) private readonly pollRequests: Counter<'outcome'>,
+    @InjectMetric(STREAM_POLL_SETS_OFFERED) private readonly pollOffered: Counter,
+    @InjectMetric(STREAM_POLL_SETS_ACKNOWLEDGED) private readonly pollAcknowledged: Counter,
+    @InjectMetric(STREAM_POLL_SET_ERRORS) private readonly pollSetErrors: Counter<'err'>,
   ) {}
 
   onModuleInit(): void {
@@ -92,5 +132,13 @@ export class StreamMetrics implements OnModuleInit, OnModuleDestroy {
 
   deadLettered(method: string, count: number): void {
     this.deadLetters.inc({ method }, count);
+  }
+
+  /** One answered RFC 8936 poll: what the poller acknowledged and reported, and how many SETs it got. */
+  polled(acknowledged: number, setErrs: readonly string[], offered: number): void {
+    if (acknowledged > 0) this.pollAcknowledged.inc(acknowledged);
+    for (const err of setErrs) this.pollSetErrors.inc({ err: SET_ERROR_CODES.has(err) ? err : 'other' });
+    this.pollRequests.inc({ outcome: offered > 0 ? 'sets' : 'empty' });
+    if (offered > 0) this.pollOffered.inc(offered);
   }
 }

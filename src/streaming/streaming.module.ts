@@ -20,7 +20,9 @@ import { SetMinter } from './set/set-minter';
 import { SetPushTransport } from './set/set-push.transport';
 import { SetPollController } from './set/set-poll.controller';
 import { SetPollService } from './set/set-poll.service';
-import { SsfConfigurationController, SsfStreamsController } from './set/ssf.controller';
+import { SsfStreamUpdates } from './set/ssf-stream-updates';
+import { SsfConfigurationController } from './set/ssf-configuration.controller';
+import { SsfStreamsController } from './set/ssf.controller';
 
 /**
  * The change stream (issue "Streaming"; docs/streaming.md): subscriptions in the admin API, the deliverer of
@@ -48,6 +50,7 @@ import { SsfConfigurationController, SsfStreamsController } from './set/ssf.cont
     SetMinter,
     SetPushTransport,
     SetPollService,
+    SsfStreamUpdates,
     WebhookTransport,
     WebhookUrlPolicy,
     // Every push transport, keyed by method in PushTransportRegistry.

@@ -80,6 +80,22 @@ export function describeSubscriptionRepositoryContract(
       await expect(sut().update({ ...subscription('a', 't2'), rev: 2 })).resolves.toBe(false);
     });
 
+    it('keeps the SSF fields of a stream through updates: removed subjects, stream-updated, verification time', async () => {
+      await sut().insert(subscription('a'));
+      const ssf = {
+        ...subscription('a'),
+        excludedSubjects: ['User/u1', 'Group/g1'],
+        streamUpdated: { jti: 'j1', status: 'paused', reason: 'admin', at: '2026-01-01T00:00:00.000Z' },
+        lastVerificationAt: '2026-01-01T00:00:01.000Z',
+        rev: 2,
+      };
+      await expect(sut().update(ssf)).resolves.toBe(true);
+      await expect(sut().find('t1', 'a')).resolves.toEqual(ssf);
+      const cleared = { ...subscription('a'), rev: 3 };
+      await expect(sut().update(cleared)).resolves.toBe(true);
+      await expect(sut().find('t1', 'a')).resolves.toEqual(cleared);
+    });
+
     it('refuses a second subscription with the same id (409)', async () => {
       await sut().insert(subscription('a'));
 

@@ -172,6 +172,14 @@ export function describeTenantRepositoryContract(name: string, createHarness: ()
       });
     });
 
+    it('keeps the scopes of a token (stream-management tokens), absent for a full-access one', async () => {
+      await sut.staticTokens.insertToken({ ...TOKEN, scopes: ['ssf.manage'] });
+      await sut.staticTokens.expireToken(T1, 'tok1', '2030-01-01T00:00:00.000Z');
+      await reopen();
+      expect((await sut.staticTokens.findTokenByHash(TOKEN.hash))!.scopes).toEqual(['ssf.manage']);
+      expect((await sut.staticTokens.listTokens(T1))[0].scopes).toEqual(['ssf.manage']);
+    });
+
     it('keeps tenants with settings, token expiries and OAuth clients across close and reopen', async () => {
       await sut.tenants.insertTenant(TENANT);
       await sut.staticTokens.insertToken(TOKEN);

@@ -216,7 +216,7 @@ describe('OAuth client scopes in configuration (e2e)', () => {
     boot.then((app) => app.close()).catch(() => undefined);
 
     await expect(boot).rejects.toThrow(
-      /clients\[0\]\.scopes may only hold "scim", "scim\.read", "scim\.write" \(got "users:write"\)/,
+      /clients\[0\]\.scopes may only hold "scim", "scim\.read", "scim\.write", "ssf\.manage" \(got "users:write"\)/,
     );
   });
 });

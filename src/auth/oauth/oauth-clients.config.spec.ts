@@ -100,7 +100,7 @@ describe(parseOAuthClients.name, () => {
     expect(message).toContain('clients[2].secrets must be a non-empty array');
     // A scope the guard does not enforce would look like a control that does nothing.
     expect(message).toContain(
-      'clients[3].scopes may only hold "scim", "scim.read", "scim.write" (got "users.write")',
+      'clients[3].scopes may only hold "scim", "scim.read", "scim.write", "ssf.manage" (got "users.write")',
     );
   });
 

@@ -9,6 +9,7 @@ import { StreamMetrics } from '../stream.metrics';
 import type { SubscriptionRecord } from '../subscription';
 import { SubscriptionSecrets } from '../subscription-secrets';
 import { setIssuer } from '../set/set-issuer';
+import { SsfStreamUpdates } from '../set/ssf-stream-updates';
 import { WebhookUrlPolicy } from '../webhook/webhook-url.policy';
 import {
   CreateSubscriptionDto,
@@ -57,6 +58,7 @@ export class SubscriptionAdminService {
     private readonly adminJournal: AdminJournal,
     private readonly metrics: StreamMetrics,
     private readonly config: AppConfig,
+    private readonly streamUpdates: SsfStreamUpdates,
   ) {}
 
   async create(tenantId: string, dto: CreateSubscriptionDto): Promise<SubscriptionWithSecretView> {
@@ -160,6 +162,23 @@ export class SubscriptionAdminService {
       }
     });
     await this.journalAction(next, 'subscription.updated', changed);
+    if (next.state !== current.state) await this.streamUpdates.statusChanged(next);
+    return this.view(next);
+  }
+
+  /** SSF §8.1.3: replaces the subjects removed from a push or poll stream (ssf-subjects.ts keys). */
+  async updateExcludedSubjects(
+    tenantId: string,
+    id: string,
+    change: (current: readonly string[]) => string[],
+  ): Promise<SubscriptionView> {
+    const current = await this.subscription(tenantId, id);
+    const next = await this.mutate(current, (s) => {
+      const excluded = change(s.excludedSubjects ?? []);
+      if (excluded.length > 0) s.excludedSubjects = excluded;
+      else delete s.excludedSubjects;
+    });
+    await this.journalAction(next, 'subscription.updated', ['excludedSubjects']);
     return this.view(next);
   }
 
@@ -188,6 +207,7 @@ export class SubscriptionAdminService {
       }
     });
     await this.journalAction(next, 'subscription.replayed', ['position']);
+    if (next.state !== current.state) await this.streamUpdates.statusChanged(next);
     return this.view(next);
   }
 

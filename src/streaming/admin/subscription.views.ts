@@ -11,6 +11,8 @@ export interface SubscriptionView {
   delivery: SubscriptionDelivery;
   eventTypes?: string[];
   resourceTypes?: string[];
+  /** Subjects removed through SSF subjects:remove (`<resourceType>/<id>`): their events are not delivered. */
+  excludedSubjects?: string[];
   maxRetryHours: number;
   state: SubscriptionState;
   stateReason?: string;
@@ -72,6 +74,7 @@ export function subscriptionView(record: SubscriptionRecord, headSeq: number): S
   };
   if (record.eventTypes !== undefined) view.eventTypes = record.eventTypes;
   if (record.resourceTypes !== undefined) view.resourceTypes = record.resourceTypes;
+  if (record.excludedSubjects !== undefined) view.excludedSubjects = record.excludedSubjects;
   if (record.stateReason !== undefined) view.stateReason = record.stateReason;
   if (record.lastDeliveredAt !== undefined) view.lastDeliveredAt = record.lastDeliveredAt;
   if (record.lastError !== undefined) view.lastError = record.lastError;

@@ -5,7 +5,7 @@ import type { SubscriptionRecord } from '../subscription';
 import { buildSets, SetClaims } from './set-builder';
 import { issuerUrl, setIssuer } from './set-issuer';
 import { SetSigningKeys } from './set-signing-keys';
-import { verificationClaims } from './ssf-verification';
+import { streamUpdatedClaims, verificationClaims } from './ssf-verification';
 
 /** One signed SET, with what the transports need to know about it without decoding it. */
 export interface MintedSet {
@@ -50,6 +50,18 @@ export class SetMinter {
     if (issuer === undefined) throw new Error('no SET issuer: set SET_ISSUER or BASE_URL');
     return this.keys.sign(
       verificationClaims(subscription.id, issuer, this.audience(subscription, issuer), jti, state),
+    );
+  }
+
+  /** The SSF stream-updated SET of a stream's status change (ssf-verification.ts), signed. */
+  async mintStreamUpdated(
+    subscription: Pick<SubscriptionRecord, 'id' | 'delivery'>,
+    update: { jti: string; status: string; reason?: string; at: string },
+  ): Promise<string> {
+    const issuer = this.issuer();
+    if (issuer === undefined) throw new Error('no SET issuer: set SET_ISSUER or BASE_URL');
+    return this.keys.sign(
+      streamUpdatedClaims(subscription.id, issuer, this.audience(subscription, issuer), update),
     );
   }
 

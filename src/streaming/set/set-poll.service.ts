@@ -8,6 +8,7 @@ import { assertActive, authorizeConsumer } from '../sse/sse-consumer-auth';
 import type { SubscriptionRecord } from '../subscription';
 import { MAX_POLL_EVENTS, PollRequest } from './poll-request';
 import { advance, pendingChanges } from './poll-window';
+import { StreamMetrics } from '../stream.metrics';
 import { SetMinter } from './set-minter';
 
 /** Journal entries looked at per poll: the window in which acknowledgements are matched to changes. */
@@ -43,6 +44,7 @@ export class SetPollService implements BeforeApplicationShutdown {
     private readonly notifier: JournalNotifier,
     private readonly minter: SetMinter,
     private readonly config: AppConfig,
+    private readonly metrics: StreamMetrics,
   ) {}
 
   /** 401 without the consumer token, 404 unknown, 409 not a poll subscription or not active (like SSE). */
@@ -51,6 +53,16 @@ export class SetPollService implements BeforeApplicationShutdown {
   }
 
   async poll(authorized: SubscriptionRecord, request: PollRequest): Promise<PollResponse> {
+    const response = await this.answer(authorized, request);
+    this.metrics.polled(
+      request.ack.length,
+      Object.values(request.setErrs).map((e) => e.err),
+      Object.keys(response.sets).length,
+    );
+    return response;
+  }
+
+  private async answer(authorized: SubscriptionRecord, request: PollRequest): Promise<PollResponse> {
     let subscription = await this.settle(authorized, request);
     const max = request.maxEvents ?? MAX_POLL_EVENTS;
     if (max === 0) return { sets: {} };
@@ -69,7 +81,10 @@ export class SetPollService implements BeforeApplicationShutdown {
     }
   }
 
-  /** SSF §8.1.4: queues a verification SET for the next poll (offered until acknowledged). */
+  /**
+   * SSF §8.1.4: records the time of a verification request (min_verification_interval) and, for a poll stream,
+   * queues the verification SET for the next poll (offered until acknowledged).
+   */
   async requestVerification(
     subscription: SubscriptionRecord,
     jti: string,
@@ -78,11 +93,11 @@ export class SetPollService implements BeforeApplicationShutdown {
     let current: SubscriptionRecord | null = subscription;
     for (let attempt = 0; attempt < 10 && current; attempt++) {
       const next = structuredClone(current);
-      next.verification = {
-        jti,
-        requestedAt: new Date().toISOString(),
-        ...(state !== undefined ? { state } : {}),
-      };
+      const now = new Date().toISOString();
+      next.lastVerificationAt = now;
+      if (next.delivery.method === 'poll') {
+        next.verification = { jti, requestedAt: now, ...(state !== undefined ? { state } : {}) };
+      }
       next.rev = current.rev + 1;
       if (await this.subscriptions.update(next)) {
         // Wakes this replica's long polls of the tenant (no entry was written: count 0).
@@ -115,6 +130,11 @@ export class SetPollService implements BeforeApplicationShutdown {
         verification.jti,
         verification.state,
       );
+    }
+    // Then the stream-updated SET of the latest status change (SSF §8.1.5), until it is acknowledged.
+    const updated = subscription.streamUpdated;
+    if (updated && !acknowledged.has(updated.jti)) {
+      sets[updated.jti] = await this.minter.mintStreamUpdated(subscription, updated);
     }
     let count = Object.keys(sets).length;
     let more = false;
@@ -183,6 +203,7 @@ export class SetPollService implements BeforeApplicationShutdown {
       else delete next.acknowledged;
       next.deadLettered += errorsBySeq.size;
       if (next.verification && done.has(next.verification.jti)) delete next.verification;
+      if (next.streamUpdated && done.has(next.streamUpdated.jti)) delete next.streamUpdated;
       if (moved.acknowledgedSeqs.length > 0) next.lastDeliveredAt = now;
       const lastError = [...errorsBySeq.values()].pop();
       if (lastError) next.lastError = { at: now, detail: lastError };
@@ -192,6 +213,13 @@ export class SetPollService implements BeforeApplicationShutdown {
         continue;
       }
       await this.record(next, moved.acknowledgedSeqs, errorsBySeq, now);
+      // The stream's delivery metrics, as for push transports (docs/metrics.md).
+      const delivered = new Set(moved.acknowledgedSeqs.filter((seq) => !errorsBySeq.has(seq)));
+      this.metrics.acknowledged(
+        'poll',
+        entries.filter((e) => delivered.has(e.seq)).map((e) => e.time),
+      );
+      if (errorsBySeq.size > 0) this.metrics.deadLettered('poll', errorsBySeq.size);
       return next;
     }
     if (!current) throw ScimError.notFound(`Subscription ${JSON.stringify(subscription.id)} not found`);

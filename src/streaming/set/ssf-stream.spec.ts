@@ -1,5 +1,12 @@
 import { SCIM_EVENTS } from './scim-events';
-import { eventsOfFormat, formatOfRequest, ssfStatus, streamConfiguration } from './ssf-stream';
+import {
+  eventsOfFormat,
+  formatOfRequest,
+  MIN_VERIFICATION_INTERVAL_SECONDS,
+  ssfStatus,
+  streamConfiguration,
+  verificationWait,
+} from './ssf-stream';
 
 describe('SSF stream configuration', () => {
   it('maps events_requested to a format: notice only when only notices are asked for', () => {
@@ -50,5 +57,15 @@ describe('SSF stream configuration', () => {
     expect(() =>
       streamConfiguration({ id: 'w', name: 'w', delivery: { method: 'sse' } }, 'https://iss', 'a', 'p'),
     ).toThrow();
+  });
+});
+
+describe(verificationWait.name, () => {
+  it('waits out min_verification_interval after the last request, rounding up', () => {
+    const at = Date.parse('2026-01-01T00:00:00Z');
+    expect(verificationWait(undefined, at)).toBe(0);
+    expect(verificationWait('2026-01-01T00:00:00Z', at)).toBe(MIN_VERIFICATION_INTERVAL_SECONDS);
+    expect(verificationWait('2026-01-01T00:00:00Z', at + 29_500)).toBe(1);
+    expect(verificationWait('2026-01-01T00:00:00Z', at + MIN_VERIFICATION_INTERVAL_SECONDS * 1000)).toBe(0);
   });
 });

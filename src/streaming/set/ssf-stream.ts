@@ -8,6 +8,19 @@ import { POLL_METHOD_URN, PUBLISHED_EVENT_URIS, PUSH_METHOD_URN, SCIM_EVENT_PREF
 
 export const SSF_SPEC_VERSION = '1_0';
 
+/**
+ * SSF §8.1.1 `min_verification_interval`: seconds a receiver waits between two verification requests of one
+ * stream; an earlier request is answered 429 with Retry-After (§8.1.4.2).
+ */
+export const MIN_VERIFICATION_INTERVAL_SECONDS = 30;
+
+/** Seconds until the next verification request of a stream is allowed; 0 when it is now. */
+export function verificationWait(lastVerificationAt: string | undefined, now = Date.now()): number {
+  if (lastVerificationAt === undefined) return 0;
+  const next = Date.parse(lastVerificationAt) + MIN_VERIFICATION_INTERVAL_SECONDS * 1000;
+  return Math.max(0, Math.ceil((next - now) / 1000));
+}
+
 /** The event URIs a stream of this format carries: the format's create/patch/put, delete, (de)activate. */
 export function eventsOfFormat(format: SetDeliveryFormat): string[] {
   const other = format === 'full' ? ':notice' : ':full';
@@ -35,6 +48,7 @@ export interface SsfStreamConfiguration {
   events_delivered: string[];
   delivery: { method: string; endpoint_url?: string; authorization_header?: string };
   description: string;
+  min_verification_interval: number;
 }
 
 /** SSF `status` of a subscription state: active → enabled, paused → paused, expired → disabled. */
@@ -65,5 +79,6 @@ export function streamConfiguration(
         ? { method: PUSH_METHOD_URN, endpoint_url: delivery.url }
         : { method: POLL_METHOD_URN, endpoint_url: pollEndpoint },
     description: view.name,
+    min_verification_interval: MIN_VERIFICATION_INTERVAL_SECONDS,
   };
 }

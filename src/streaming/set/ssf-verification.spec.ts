@@ -1,4 +1,10 @@
-import { newVerificationJti, SSF_VERIFICATION_EVENT, verificationClaims } from './ssf-verification';
+import {
+  newVerificationJti,
+  SSF_STREAM_UPDATED_EVENT,
+  SSF_VERIFICATION_EVENT,
+  streamUpdatedClaims,
+  verificationClaims,
+} from './ssf-verification';
 
 describe('SSF verification SET', () => {
   it('has the stream as subject and carries the state; never sub or exp', () => {
@@ -26,5 +32,26 @@ describe('SSF verification SET', () => {
   it('gets a fresh jti each time', () => {
     expect(newVerificationJti()).toMatch(/^[0-9a-f]{32}$/);
     expect(newVerificationJti()).not.toBe(newVerificationJti());
+  });
+});
+
+describe(streamUpdatedClaims.name, () => {
+  it('names the stream as subject and carries the status and reason (SSF §8.1.5)', () => {
+    const claims = streamUpdatedClaims('s1', 'https://iss', 'aud', {
+      jti: 'j1',
+      status: 'paused',
+      reason: 'receiver answered 410',
+      at: '2026-01-01T00:00:10Z',
+    });
+    expect(claims).toEqual({
+      iss: 'https://iss',
+      aud: 'aud',
+      iat: Date.parse('2026-01-01T00:00:10Z') / 1000,
+      jti: 'j1',
+      sub_id: { format: 'opaque', id: 's1' },
+      events: { [SSF_STREAM_UPDATED_EVENT]: { status: 'paused', reason: 'receiver answered 410' } },
+    });
+    expect(claims).not.toHaveProperty('sub');
+    expect(claims).not.toHaveProperty('exp');
   });
 });

@@ -1,73 +1,76 @@
-import { Body, Controller, Delete, Get, HttpCode, Logger, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Logger, Patch, Post, Put, Query } from '@nestjs/common';
 import { SubscriptionRepository } from '../../store/subscription.port';
 import { SetPollService } from './set-poll.service';
 import { SetPushTransport } from './set-push.transport';
 import { newVerificationJti } from './ssf-verification';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiForbiddenResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { RequiresAccess } from '../../auth/scim-access';
 import { Tenant } from '../../auth/tenant.decorator';
 import type { Principal } from '../../auth/principal';
 import { AppConfig } from '../../config/app-config';
-import { Public } from '../../http/public.decorator';
 import { ScimError } from '../../scim/errors';
 import { SubscriptionAdminService } from '../admin/subscription-admin.service';
 import type { CreateSubscriptionDto, UpdateSubscriptionDto } from '../admin/subscription.dto';
 import type { SubscriptionView } from '../admin/subscription.views';
 import { POLL_METHOD_URN, PUSH_METHOD_URN } from './scim-events';
-import { issuerUrl, JWKS_PATH, SSF_CONFIGURATION_PATH } from './set-issuer';
+import { issuerUrl } from './set-issuer';
 import { SetMinter } from './set-minter';
 import { SET_POLL_BASE_PATH } from './set-poll.controller';
 import {
   formatOfRequest,
-  SSF_SPEC_VERSION,
   ssfStatus,
   streamConfiguration,
   SsfStreamConfiguration,
+  verificationWait,
 } from './ssf-stream';
+import { Json, object, strings, text } from './ssf-request';
+import { SubjectError, subjectKeys, withSubject } from './ssf-subjects';
 
-export const SSF_BASE_PATH = 'ssf';
+import { SSF_BASE_PATH } from './ssf-configuration.controller';
 
-type Json = Record<string, unknown>;
+export { SSF_BASE_PATH };
 
-/** `GET /.well-known/ssf-configuration`: SSF 1.0 §7 transmitter metadata, for any receiver. */
-@ApiTags('Standard streams')
-@Public()
-@Controller()
-export class SsfConfigurationController {
-  constructor(
-    private readonly minter: SetMinter,
-    private readonly config: AppConfig,
-  ) {}
-
-  @Get(SSF_CONFIGURATION_PATH)
-  @ApiOperation({ summary: 'Shared Signals transmitter configuration (OpenID SSF 1.0 §7)' })
-  configuration(): Json {
-    const issuer = this.minter.issuer();
-    if (issuer === undefined) {
-      throw ScimError.notFound('This server issues no Security Event Tokens: set SET_ISSUER or BASE_URL');
-    }
-    const base = this.config.baseUrl ?? issuer;
-    return {
-      spec_version: SSF_SPEC_VERSION,
-      issuer,
-      jwks_uri: issuerUrl(base, JWKS_PATH),
-      delivery_methods_supported: [PUSH_METHOD_URN, POLL_METHOD_URN],
-      configuration_endpoint: issuerUrl(base, `${SSF_BASE_PATH}/streams`),
-      status_endpoint: issuerUrl(base, `${SSF_BASE_PATH}/status`),
-      verification_endpoint: issuerUrl(base, `${SSF_BASE_PATH}/verify`),
-      // Stream management uses the tenant's SCIM credential (RFC 6750 bearer token or OAuth access token).
-      authorization_schemes: [{ spec_urn: 'urn:ietf:rfc:6750' }, { spec_urn: 'urn:ietf:rfc:6749' }],
-      default_subjects: 'ALL',
-    };
-  }
-}
+/** The body of subjects:add and subjects:remove (SSF 1.0 §8.1.3.2, §8.1.3.3). */
+const SUBJECT_BODY = {
+  type: 'object',
+  required: ['stream_id', 'subject'],
+  properties: {
+    stream_id: { type: 'string' },
+    subject: {
+      type: 'object',
+      description: '{"format": "scim", "uri": "/Users/<id>"} or {"format": "opaque", "id": "<resource id>"}',
+    },
+    verified: { type: 'boolean', description: 'Accepted and ignored' },
+  },
+};
 
 /**
- * SSF 1.0 §8.1 stream management over the tenant's subscriptions: a stream is a push or poll subscription,
- * managed here with the tenant's SCIM credential and in the admin API with ADMIN_TOKEN alike (both go
- * through SubscriptionAdminService: same checks, same admin journal entries).
+ * SSF 1.0 §8.1 stream management over the tenant's subscriptions: a stream is a push or poll subscription.
+ * Authorised (issue 13) with ADMIN_TOKEN, naming the tenant with `?tenant=<id>`, or with a credential of the
+ * tenant that has the scope `ssf.manage` (a static token issued with `scopes: ["ssf.manage"]`, or an OAuth
+ * client declared with it); a plain SCIM provisioning credential gets 403 insufficient_scope (scim-access.ts).
+ * The admin API manages the same subscriptions: both go through SubscriptionAdminService (same checks, same
+ * admin journal entries, same stream-updated SETs).
  */
 @ApiTags('Standard streams')
 @ApiBearerAuth()
+@ApiBearerAuth('admin')
+@RequiresAccess('stream-management')
+@ApiQuery({
+  name: 'tenant',
+  required: false,
+  description:
+    'With ADMIN_TOKEN: the tenant whose streams are managed (required). With a tenant credential: optional, its own tenant',
+})
+@ApiForbiddenResponse({ description: 'The credential lacks the scope ssf.manage, or names another tenant' })
 @Controller(SSF_BASE_PATH)
 export class SsfStreamsController {
   private readonly logger = new Logger('Streaming');
@@ -86,15 +89,32 @@ export class SsfStreamsController {
   @ApiOperation({
     summary: 'Request a verification SET (SSF 1.0 §8.1.4): pushed now, or offered first at the next poll',
   })
-  @ApiBody({ schema: { type: 'object' } })
+  @ApiTooManyRequestsResponse({ description: 'Sooner than min_verification_interval after the last request' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['stream_id'],
+      properties: { stream_id: { type: 'string' }, state: { type: 'string' } },
+    },
+  })
   async verify(@Tenant() principal: Principal, @Body() body: unknown): Promise<void> {
     const input = object(body);
     const view = await this.stream(principal, text(input.stream_id, 'stream_id'));
     const state = input.state === undefined ? undefined : text(input.state, 'state');
     const record = await this.subscriptions.find(principal.tenantId, view.id);
     if (!record) throw ScimError.notFound(`Stream ${JSON.stringify(view.id)} not found`);
+    const wait = verificationWait(record.lastVerificationAt);
+    if (wait > 0) {
+      throw new ScimError(
+        429,
+        undefined,
+        `A verification was requested less than min_verification_interval ago: retry in ${wait} s`,
+        { 'Retry-After': String(wait) },
+      );
+    }
     const jti = newVerificationJti();
-    if (record.delivery.method === 'poll') return this.polls.requestVerification(record, jti, state);
+    await this.polls.requestVerification(record, jti, state);
+    if (record.delivery.method === 'poll') return;
     // Push: sent at once, outside the ordered stream (it is about the stream, not a change); the outcome is logged.
     const jws = await this.minter.mintVerification(record, jti, state);
     void this.push.post(record, jws, AbortSignal.timeout(60_000)).then((outcome) => {
@@ -155,18 +175,19 @@ export class SsfStreamsController {
   async update(@Tenant() principal: Principal, @Body() body: unknown): Promise<SsfStreamConfiguration> {
     const input = object(body);
     const current = await this.stream(principal, text(input.stream_id, 'stream_id'));
-    const dto: UpdateSubscriptionDto = {};
-    if (input.description !== undefined) dto.name = text(input.description, 'description');
-    if (input.events_requested !== undefined) {
-      dto.format = formatOfRequest(strings(input.events_requested, 'events_requested'));
-    }
-    if (input.delivery !== undefined) {
-      const delivery = object(input.delivery, 'delivery');
-      if (delivery.endpoint_url !== undefined && current.delivery.method === 'push') {
-        dto.url = text(delivery.endpoint_url, 'delivery.endpoint_url');
-      }
-    }
-    return this.configuration(await this.admin.update(principal.tenantId, current.id, dto));
+    return this.configuration(await this.change(principal, current, input, false));
+  }
+
+  @Put('streams')
+  @ApiOperation({
+    summary:
+      'Replace a stream configuration (SSF 1.0 §8.1.1.4): receiver-supplied properties left out return to their defaults',
+  })
+  @ApiBody({ schema: { type: 'object', required: ['stream_id'] } })
+  async replace(@Tenant() principal: Principal, @Body() body: unknown): Promise<SsfStreamConfiguration> {
+    const input = object(body);
+    const current = await this.stream(principal, text(input.stream_id, 'stream_id'));
+    return this.configuration(await this.change(principal, current, input, true));
   }
 
   @Delete('streams')
@@ -192,7 +213,10 @@ export class SsfStreamsController {
 
   @Post('status')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Enable or pause a stream (SSF 1.0 §8.1.2.2); paused streams keep their events' })
+  @ApiOperation({
+    summary:
+      'Enable or pause a stream (SSF 1.0 §8.1.2.2); paused streams keep their events; a stream-updated SET follows',
+  })
   @ApiBody({ schema: { type: 'object' } })
   async setStatus(@Tenant() principal: Principal, @Body() body: unknown): Promise<Json> {
     const input = object(body);
@@ -206,6 +230,76 @@ export class SsfStreamsController {
       state: status === 'enabled' ? 'active' : 'paused',
     });
     return statusOf(updated);
+  }
+
+  @Post('subjects::add')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Add a subject back to a stream (SSF 1.0 §8.1.3.2): streams cover all subjects, so this resumes a removed one',
+  })
+  @ApiBody({ schema: SUBJECT_BODY })
+  async addSubject(@Tenant() principal: Principal, @Body() body: unknown): Promise<void> {
+    await this.subject(principal, body, false);
+  }
+
+  @Post('subjects::remove')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Remove a subject from a stream (SSF 1.0 §8.1.3.3): its events are no longer sent',
+  })
+  @ApiBody({ schema: SUBJECT_BODY })
+  async removeSubject(@Tenant() principal: Principal, @Body() body: unknown): Promise<void> {
+    await this.subject(principal, body, true);
+  }
+
+  private async subject(principal: Principal, body: unknown, remove: boolean): Promise<void> {
+    const input = object(body);
+    const current = await this.stream(principal, text(input.stream_id, 'stream_id'));
+    try {
+      const keys = subjectKeys(input.subject);
+      await this.admin.updateExcludedSubjects(principal.tenantId, current.id, (excluded) =>
+        withSubject(excluded, keys, remove),
+      );
+    } catch (error) {
+      if (error instanceof SubjectError) throw ScimError.invalidValue(error.message);
+      throw error;
+    }
+  }
+
+  /** PATCH (`replace` false: what is given changes) and PUT (`replace` true: what is left out is reset). */
+  private async change(
+    principal: Principal,
+    current: SubscriptionView,
+    input: Json,
+    replace: boolean,
+  ): Promise<SubscriptionView> {
+    const dto: UpdateSubscriptionDto = {};
+    if (input.description !== undefined) dto.name = text(input.description, 'description');
+    else if (replace) dto.name = 'SSF stream';
+    if (input.events_requested !== undefined || replace) {
+      dto.format = formatOfRequest(strings(input.events_requested, 'events_requested'));
+    }
+    const delivery = input.delivery === undefined ? undefined : object(input.delivery, 'delivery');
+    const method = current.delivery.method === 'push' ? PUSH_METHOD_URN : POLL_METHOD_URN;
+    if (delivery?.method !== undefined && delivery.method !== method) {
+      throw ScimError.invalidValue(
+        `delivery.method of a stream cannot change (it is ${method}): create a new stream`,
+      );
+    }
+    if (delivery?.authorization_header !== undefined) {
+      throw ScimError.invalidValue(
+        'delivery.authorization_header is set when the stream is created; create a new stream to change it',
+      );
+    }
+    if (current.delivery.method === 'push') {
+      if (delivery?.endpoint_url !== undefined) {
+        dto.url = text(delivery.endpoint_url, 'delivery.endpoint_url');
+      } else if (replace) {
+        throw ScimError.invalidValue('delivery.endpoint_url is required to replace a push stream');
+      }
+    }
+    return this.admin.update(principal.tenantId, current.id, dto);
   }
 
   private async stream(principal: Principal, streamId: string): Promise<SubscriptionView> {
@@ -237,26 +331,4 @@ function statusOf(view: SubscriptionView): Json {
     status: ssfStatus(view),
     ...(view.stateReason ? { reason: view.stateReason } : {}),
   };
-}
-
-function object(value: unknown, name = 'the request body'): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw ScimError.invalidValue(`${name} must be a JSON object`);
-  }
-  return value as Json;
-}
-
-function text(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value === '' || value.length > 2048) {
-    throw ScimError.invalidValue(`${name} must be a non-empty string`);
-  }
-  return value;
-}
-
-function strings(value: unknown, name: string): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw ScimError.invalidValue(`${name} must be an array of event URIs`);
-  }
-  return value as string[];
 }

@@ -5,7 +5,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { createTestApp, TestApp } from '../harness';
 import { SetReceiver } from '../support/set-receiver';
-import { ADMIN_HEADER, ADMIN_TOKEN, createTenantWithToken } from '../support/tenants';
+import { ADMIN_HEADER, ADMIN_TOKEN, createTenantWithToken, issueToken } from '../support/tenants';
 
 const ISSUER = 'https://scim.example.com';
 const EVENT = 'urn:ietf:params:scim:event:prov:';
@@ -13,10 +13,14 @@ const EVENT = 'urn:ietf:params:scim:event:prov:';
 describe('Standard streams: SSF discovery and stream management (e2e)', () => {
   let t: TestApp;
   let auth: { authorization: string };
+  let scim: { authorization: string };
 
   beforeEach(async () => {
     t = await createTestApp({ adminToken: ADMIN_TOKEN, setIssuer: ISSUER });
-    auth = await createTenantWithToken(t, 'std');
+    scim = await createTenantWithToken(t, 'std');
+    // Stream management needs a credential with the scope ssf.manage (or ADMIN_TOKEN): ssf-auth.e2e-spec.ts.
+    const token = await issueToken(t, 'std', { label: 'receiver', scopes: ['ssf.manage'] });
+    auth = { authorization: `Bearer ${token}` };
   });
 
   afterEach(() => t.close());
@@ -40,13 +44,15 @@ describe('Standard streams: SSF discovery and stream management (e2e)', () => {
       configuration_endpoint: `${ISSUER}/ssf/streams`,
       status_endpoint: `${ISSUER}/ssf/status`,
       verification_endpoint: `${ISSUER}/ssf/verify`,
+      add_subject_endpoint: `${ISSUER}/ssf/subjects:add`,
+      remove_subject_endpoint: `${ISSUER}/ssf/subjects:remove`,
       authorization_schemes: [{ spec_urn: 'urn:ietf:rfc:6750' }, { spec_urn: 'urn:ietf:rfc:6749' }],
       default_subjects: 'ALL',
     });
   });
 
   it('advertises securityEvents in ServiceProviderConfig (RFC 9967 §4)', async () => {
-    const spc = await t.app.inject({ method: 'GET', url: '/scim/v2/ServiceProviderConfig', headers: auth });
+    const spc = await t.app.inject({ method: 'GET', url: '/scim/v2/ServiceProviderConfig', headers: scim });
     expect(spc.json().securityEvents).toEqual({
       asyncRequest: 'none',
       eventUris: expect.arrayContaining([
@@ -124,11 +130,12 @@ describe('Standard streams: SSF discovery and stream management (e2e)', () => {
     ).toBe(400);
 
     // Another tenant does not see it.
-    const other = await createTenantWithToken(t, 'other');
+    await createTenantWithToken(t, 'other');
+    const otherToken = await issueToken(t, 'other', { label: 'receiver', scopes: ['ssf.manage'] });
     const foreign = await t.app.inject({
       method: 'GET',
       url: `/ssf/streams?stream_id=${stream.stream_id}`,
-      headers: other,
+      headers: { authorization: `Bearer ${otherToken}` },
     });
     expect(foreign.statusCode).toBe(404);
 
