@@ -1,5 +1,5 @@
 import { lookupShadows, ResourceDocument } from '../../scim/document/resource-document';
-import { indexKeys, ResourceCollection } from './resource.collection';
+import { ResourceCollection } from './resource.collection';
 
 function user(id: string, userName: string, extra: Record<string, unknown> = {}): ResourceDocument {
   const attributes = { userName, ...extra };
@@ -14,20 +14,6 @@ function user(id: string, userName: string, extra: Record<string, unknown> = {})
     ...attributes,
   };
 }
-
-describe(indexKeys.name, () => {
-  it('returns every string of a multi-valued path', () => {
-    expect(indexKeys({ _ci: { emails: ['a', 'b', 'a'] } }, '_ci.emails')).toEqual(['a', 'b']);
-  });
-
-  it('descends into arrays of objects', () => {
-    expect(indexKeys({ emails: [{ value: 'a' }, { value: 'b' }, 'c'] }, 'emails.value')).toEqual(['a', 'b']);
-  });
-
-  it('ignores values that are not strings', () => {
-    expect(indexKeys({ externalId: 5 }, 'externalId')).toEqual([]);
-  });
-});
 
 describe(ResourceCollection.name, () => {
   let sut: ResourceCollection;
