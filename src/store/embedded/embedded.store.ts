@@ -196,21 +196,23 @@ export class EmbeddedStore {
     }
   }
 
-  /** Rows come in key order (tenant, group, member): a group's id is kept once, not once per member. */
+  /**
+   * Every membership, one group at a time: a row carries only the member's id and type, and the group's id is
+   * one string for all its members instead of one per row.
+   */
   private loadMemberships(): void {
-    const memberships = this.db
-      .prepare('SELECT tenant, group_id, member_id, member_type FROM memberships')
+    const groups = this.db
+      .prepare('SELECT DISTINCT tenant, group_id FROM memberships')
+      .raw(true)
+      .all() as S2[];
+    const members = this.db
+      .prepare<S2>('SELECT member_id, member_type FROM memberships WHERE tenant = ? AND group_id = ?')
       .raw(true);
-    let graph: MembershipGraph | undefined;
-    let lastTenant: string | undefined;
-    let lastGroupId = '';
-    for (const [tenant, groupId, memberId, memberType] of memberships.iterate() as Iterable<S4>) {
-      if (tenant !== lastTenant) {
-        graph = this.graphForWrite(tenant);
-        lastTenant = tenant;
+    for (const [tenant, groupId] of groups) {
+      const graph = this.graphForWrite(tenant);
+      for (const [memberId, memberType] of members.iterate(tenant, groupId) as Iterable<S2>) {
+        graph.add(groupId, memberId, memberType);
       }
-      if (groupId !== lastGroupId) lastGroupId = groupId;
-      graph!.add(lastGroupId, memberId, memberType);
     }
   }
 }

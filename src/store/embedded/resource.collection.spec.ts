@@ -80,4 +80,26 @@ describe(ResourceCollection.name, () => {
     const candidates = sut.candidates([[{ field: '_ci.userName', values: ['n0', 'n2', 'none'] }]]);
     expect(candidates.map((d) => d.id).sort()).toEqual(['u0', 'u2']);
   });
+
+  it('builds an index at the first lookup from the documents held, and keeps it up to date afterwards', () => {
+    sut.load(user('1', 'a', { externalId: 'e1' }));
+    sut.add(user('2', 'b', { externalId: 'e2' }));
+    sut.replace(user('1', 'a', { externalId: 'e3' }));
+    expect([[...sut.lookup('externalId', 'e1')], [...sut.lookup('externalId', 'e3')]]).toEqual([[], ['1']]);
+
+    sut.load(user('3', 'c', { externalId: 'e2' }));
+    sut.replace(user('1', 'a', { externalId: 'e1' }));
+    sut.remove('2');
+    expect([
+      [...sut.lookup('externalId', 'e1')],
+      [...sut.lookup('externalId', 'e2')],
+      [...sut.lookup('externalId', 'e3')],
+      [...sut.lookup('_ci.userName', 'c')],
+    ]).toEqual([['1'], ['3'], [], ['3']]);
+  });
+
+  it('finds nothing under a field it does not index', () => {
+    sut.add(user('1', 'a', { title: 'x' }));
+    expect(sut.lookup('title', 'x').size).toBe(0);
+  });
 });

@@ -44,7 +44,14 @@ function lowerBound(sorted: readonly string[], id: string): number {
  */
 export class ResourceCollection {
   private readonly docs = new Map<string, ResourceDocument>();
-  private readonly indexes: Map<string, FieldIndex>;
+  /** The fields this collection indexes (INDEXED_FIELDS and the unique shadows). */
+  private readonly indexedFields: ReadonlySet<string>;
+  /**
+   * The indexes built so far. An index is built at the first lookup of its field, from the documents then
+   * held, and kept up to date from then on: a boot loads 100,000 documents without indexing them four times
+   * over (half a second), and a field nobody looks up (emails, often) is never indexed.
+   */
+  private readonly indexes = new Map<string, FieldIndex>();
   private sortedIds: string[] = [];
   private sortedIdsStale = false;
   /** Sorted orders by sortOrderKey, in least-recently-used-first order (Map keeps insertion order). */
@@ -52,9 +59,7 @@ export class ResourceCollection {
 
   /** `uniqueFields`: the `_ci` shadows of the type's unique attributes (DocumentModel), indexed besides INDEXED_FIELDS. */
   constructor(uniqueFields: readonly string[] = []) {
-    this.indexes = new Map(
-      [...new Set([...INDEXED_FIELDS, ...uniqueFields])].map((f) => [f, new FieldIndex(f)]),
-    );
+    this.indexedFields = new Set([...INDEXED_FIELDS, ...uniqueFields]);
   }
 
   get size(): number {
@@ -105,7 +110,7 @@ export class ResourceCollection {
   load(doc: ResourceDocument): void {
     if (this.sortedOrders.size > 0) this.written();
     this.docs.set(doc.id, doc);
-    this.indexDocument(doc);
+    if (this.indexes.size > 0) this.indexDocument(doc);
     const last = this.sortedIds.length > 0 ? this.sortedIds[this.sortedIds.length - 1] : undefined;
     if (last !== undefined && compareIds(last, doc.id) >= 0) this.sortedIdsStale = true;
     this.sortedIds.push(doc.id);
@@ -175,7 +180,17 @@ export class ResourceCollection {
 
   private idsOf(field: string, value: string): Iterable<string> {
     if (field === 'id') return this.docs.has(value) ? [value] : [];
-    return this.indexes.get(field)?.idsOf(value) ?? [];
+    return this.index(field)?.idsOf(value) ?? [];
+  }
+
+  private index(field: string): FieldIndex | undefined {
+    let index = this.indexes.get(field);
+    if (index === undefined && this.indexedFields.has(field)) {
+      index = new FieldIndex(field);
+      for (const doc of this.docs.values()) index.add(doc.id, doc);
+      this.indexes.set(field, index);
+    }
+    return index;
   }
 
   private indexDocument(doc: ResourceDocument): void {
