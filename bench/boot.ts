@@ -28,13 +28,30 @@ const range = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.
 interface Sample {
   bootMs: number;
   rssMiB: number;
+  /** The first SCIM request after ready (Entra's first: a userName filter), which builds what boot deferred. */
+  firstRequestMs: number;
+  /** RSS after that request. */
+  rssAfterFirstMiB: number;
 }
 
 async function bootOnce(entry: string, dataDir: string, token: string, profile: boolean): Promise<Sample> {
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, 'results', 'profiles')}`] : [];
   const server = await startServer(dataDir, token, { entry, nodeArgs });
   try {
-    return { bootMs: server.bootMs, rssMiB: memoryOf(server.pid).rssMiB };
+    const rssMiB = memoryOf(server.pid).rssMiB;
+    const started = process.hrtime.bigint();
+    const response = await fetch(
+      `${server.url}/scim/v2/Users?filter=${encodeURIComponent('userName eq "user-1"')}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    const body = (await response.json()) as { totalResults?: number };
+    const firstRequestMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (response.status !== 200 || body.totalResults !== 1) {
+      throw new Error(`first request: ${response.status} ${JSON.stringify(body)}`);
+    }
+    return { bootMs: server.bootMs, rssMiB, firstRequestMs, rssAfterFirstMiB: memoryOf(server.pid).rssMiB };
   } finally {
     await server.stop();
   }
@@ -63,17 +80,21 @@ async function main(): Promise<void> {
         const sample = await bootOnce(entry, dataDir, token, process.env.BOOT_PROFILE === '1');
         samples.get(entry)!.push(sample);
         log(
-          `${entry}: ready in ${sample.bootMs.toFixed(0)} ms, RSS ${sample.rssMiB.toFixed(0)} MiB ` +
+          `${entry}: ready in ${sample.bootMs.toFixed(0)} ms, RSS ${sample.rssMiB.toFixed(0)} MiB; first ` +
+            `request ${sample.firstRequestMs.toFixed(0)} ms, RSS then ${sample.rssAfterFirstMiB.toFixed(0)} MiB ` +
             `(load ${loadavg()[0].toFixed(2)})`,
         );
       }
     }
     for (const [entry, list] of samples) {
-      const boot = list.map((s) => s.bootMs);
-      const rss = list.map((s) => s.rssMiB);
+      const figure = (key: keyof Sample) => {
+        const values = list.map((s) => s[key]);
+        return `${median(values).toFixed(0)} (${range(values)})`;
+      };
       process.stdout.write(
-        `${entry}\n  boot ${median(boot).toFixed(0)} ms median (${range(boot)}), ` +
-          `RSS ${median(rss).toFixed(0)} MiB median (${range(rss)}), ${list.length} boots\n`,
+        `${entry} (${list.length} boots, median and range)\n` +
+          `  ready ${figure('bootMs')} ms, RSS ${figure('rssMiB')} MiB; first request ` +
+          `${figure('firstRequestMs')} ms, RSS then ${figure('rssAfterFirstMiB')} MiB\n`,
       );
     }
     if (entries.length === 2) {
