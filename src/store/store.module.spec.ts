@@ -18,11 +18,11 @@ describe(StoreModule.name, () => {
     expect(providesAdapters(sut)).toBe(true);
   });
 
-  it('binds the MongoDB store through @nestjs/mongoose when MONGODB_URI is set', () => {
+  it('binds the MongoDB store through @nestjs/mongoose when MONGODB_URI is set', async () => {
     const sut = StoreModule.forRoot({ mongodbUri: 'mongodb://db.example:27017/scim?replicaSet=rs0' });
 
     expect(sut.imports?.[0]).toBe(SchemaRegistryModule);
-    const mongo = sut.imports?.[1] as ReturnType<typeof MongoStoreModule.forRoot>;
+    const mongo = await (sut.imports?.[1] as Promise<ReturnType<typeof MongoStoreModule.forRoot>>);
     expect(mongo.module).toBe(MongoStoreModule);
     expect(mongo.exports).toEqual([STORE_ADAPTERS]);
     // The registry's document model (unique indexes) and the @nestjs/mongoose connection.

@@ -4,7 +4,6 @@ import { DocumentModel } from '../scim/document/document-model';
 import { SchemaRegistryModule } from '../schemas/schema-registry.module';
 import { CommitEvents, ObservedResourceRepository } from './commit-observer';
 import { openEmbeddedStore } from './embedded/embedded-store.factory';
-import { MongoStoreModule } from './mongo/mongo-store.module';
 import {
   JournalRepository,
   MembershipRepository,
@@ -33,6 +32,14 @@ function openEmbedded(config: AppConfig, model: DocumentModel): StoreAdapters {
 }
 
 /**
+ * The MongoDB adapter, loaded only when it is used: mongoose and the driver are some 400 modules, a quarter of
+ * a second of every embedded-store boot (Nest accepts a promised module among `imports`).
+ */
+function mongoStoreModule(uri: string): Promise<DynamicModule> {
+  return import('./mongo/mongo-store.module').then(({ MongoStoreModule }) => MongoStoreModule.forRoot(uri));
+}
+
+/**
  * MONGODB_URI set → MongoDB through @nestjs/mongoose (MongoStoreModule); unset → the embedded store in DATA_DIR
  * (architecture §4). The choice is made when the application module is built, so the embedded store never
  * imports MongooseModule (which would always open a connection).
@@ -52,7 +59,7 @@ export class StoreModule implements OnApplicationShutdown {
   static forRoot(config: StoreConfig): DynamicModule {
     const mongo = config.mongodbUri !== undefined && config.mongodbUri !== '';
     return {
-      imports: [SchemaRegistryModule, ...(mongo ? [MongoStoreModule.forRoot(config.mongodbUri!)] : [])],
+      imports: [SchemaRegistryModule, ...(mongo ? [mongoStoreModule(config.mongodbUri!)] : [])],
       exports: [
         CommitEvents,
         JournalRepository,

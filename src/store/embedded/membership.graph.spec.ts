@@ -57,3 +57,25 @@ describe(MembershipGraph.name, () => {
     expect(sut.memberIds()).toEqual(['u', 'k']);
   });
 });
+
+describe(`${MembershipGraph.name} with members of one and of several groups`, () => {
+  it('keeps the groups of a member in the order they were joined as it leaves and joins again', () => {
+    const sut = new MembershipGraph();
+    for (const group of ['g1', 'g2', 'g3']) sut.add(group, 'u', 'User');
+    sut.remove('g1', 'u');
+    sut.remove('g2', 'u');
+    expect(sut.groupsWithMember('u').map((m) => m.groupId)).toEqual(['g3']);
+    sut.add('g1', 'u', 'User');
+    expect(sut.groupsWithMember('u').map((m) => m.groupId)).toEqual(['g3', 'g1']);
+    sut.removeMember('u');
+    expect([sut.groupsWithMember('u'), sut.memberIds(), sut.groupIds()]).toEqual([[], [], []]);
+  });
+
+  it('keeps the member type of each membership', () => {
+    const sut = new MembershipGraph();
+    sut.add('g', 'u', 'User');
+    sut.add('g', 'h', 'Group');
+    sut.add('g', 'x', 'Device');
+    expect(sut.membersOf('g').map((m) => m.memberType)).toEqual(['User', 'Group', 'Device']);
+  });
+});

@@ -1,14 +1,23 @@
 import { Membership } from '../ports';
 
 /**
+ * The member types as one string each: every membership row read from SQLite brings its own copy of "User",
+ * 100,000 of them for a 100,000-member group.
+ */
+const MEMBER_TYPES = new Map(['User', 'Group'].map((type) => [type, type]));
+
+/**
  * The memberships of one tenant, indexed both ways so that adding or removing one member, listing a group
  * and finding a member's groups all cost O(1) per membership, whatever the size of the group.
  */
 export class MembershipGraph {
   /** group id → member id → member type */
   private readonly byGroup = new Map<string, Map<string, string>>();
-  /** member id → group ids */
-  private readonly byMember = new Map<string, Set<string>>();
+  /**
+   * member id → group ids: the group id itself while the member is in one group (most users of a large tenant
+   * are), a Set from the second group on; 100,000 one-group members then cost 100,000 Sets less.
+   */
+  private readonly byMember = new Map<string, string | Set<string>>();
 
   has(groupId: string, memberId: string): boolean {
     return this.byGroup.get(groupId)?.has(memberId) ?? false;
@@ -19,10 +28,11 @@ export class MembershipGraph {
     let members = this.byGroup.get(groupId);
     if (!members) this.byGroup.set(groupId, (members = new Map()));
     if (members.has(memberId)) return false;
-    members.set(memberId, memberType);
-    let groups = this.byMember.get(memberId);
-    if (!groups) this.byMember.set(memberId, (groups = new Set()));
-    groups.add(groupId);
+    members.set(memberId, MEMBER_TYPES.get(memberType) ?? memberType);
+    const groups = this.byMember.get(memberId);
+    if (groups === undefined) this.byMember.set(memberId, groupId);
+    else if (typeof groups !== 'string') groups.add(groupId);
+    else if (groups !== groupId) this.byMember.set(memberId, new Set([groups, groupId]));
     return true;
   }
 
@@ -31,8 +41,11 @@ export class MembershipGraph {
     if (!members?.delete(memberId)) return false;
     if (members.size === 0) this.byGroup.delete(groupId);
     const groups = this.byMember.get(memberId);
-    groups?.delete(groupId);
-    if (groups?.size === 0) this.byMember.delete(memberId);
+    if (groups === groupId) {
+      this.byMember.delete(memberId);
+    } else if (groups !== undefined && typeof groups !== 'string' && groups.delete(groupId)) {
+      if (groups.size === 1) this.byMember.set(memberId, groups.values().next().value!);
+    }
     return true;
   }
 
@@ -43,9 +56,7 @@ export class MembershipGraph {
   }
 
   removeMember(memberId: string): void {
-    const groups = this.byMember.get(memberId);
-    if (!groups) return;
-    for (const groupId of [...groups]) this.remove(groupId, memberId);
+    for (const groupId of this.groupIdsOf(memberId)) this.remove(groupId, memberId);
   }
 
   membersOf(groupId: string): Membership[] {
@@ -65,12 +76,17 @@ export class MembershipGraph {
   }
 
   groupsWithMember(memberId: string): Membership[] {
-    const groups = this.byMember.get(memberId);
-    if (!groups) return [];
-    return [...groups].map((groupId) => ({
+    return this.groupIdsOf(memberId).map((groupId) => ({
       groupId,
       memberId,
       memberType: this.byGroup.get(groupId)!.get(memberId)!,
     }));
+  }
+
+  /** A copy: callers may change the graph while they walk it. */
+  private groupIdsOf(memberId: string): string[] {
+    const groups = this.byMember.get(memberId);
+    if (groups === undefined) return [];
+    return typeof groups === 'string' ? [groups] : [...groups];
   }
 }

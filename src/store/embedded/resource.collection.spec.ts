@@ -1,5 +1,5 @@
 import { lookupShadows, ResourceDocument } from '../../scim/document/resource-document';
-import { indexKeys, ResourceCollection } from './resource.collection';
+import { ResourceCollection } from './resource.collection';
 
 function user(id: string, userName: string, extra: Record<string, unknown> = {}): ResourceDocument {
   const attributes = { userName, ...extra };
@@ -14,20 +14,6 @@ function user(id: string, userName: string, extra: Record<string, unknown> = {})
     ...attributes,
   };
 }
-
-describe(indexKeys.name, () => {
-  it('returns every string of a multi-valued path', () => {
-    expect(indexKeys({ _ci: { emails: ['a', 'b', 'a'] } }, '_ci.emails')).toEqual(['a', 'b']);
-  });
-
-  it('descends into arrays of objects', () => {
-    expect(indexKeys({ emails: [{ value: 'a' }, { value: 'b' }, 'c'] }, 'emails.value')).toEqual(['a', 'b']);
-  });
-
-  it('ignores values that are not strings', () => {
-    expect(indexKeys({ externalId: 5 }, 'externalId')).toEqual([]);
-  });
-});
 
 describe(ResourceCollection.name, () => {
   let sut: ResourceCollection;
@@ -93,5 +79,27 @@ describe(ResourceCollection.name, () => {
     for (let i = 0; i < 3; i++) sut.add(user(`u${i}`, `n${i}`));
     const candidates = sut.candidates([[{ field: '_ci.userName', values: ['n0', 'n2', 'none'] }]]);
     expect(candidates.map((d) => d.id).sort()).toEqual(['u0', 'u2']);
+  });
+
+  it('builds an index at the first lookup from the documents held, and keeps it up to date afterwards', () => {
+    sut.load(user('1', 'a', { externalId: 'e1' }));
+    sut.add(user('2', 'b', { externalId: 'e2' }));
+    sut.replace(user('1', 'a', { externalId: 'e3' }));
+    expect([[...sut.lookup('externalId', 'e1')], [...sut.lookup('externalId', 'e3')]]).toEqual([[], ['1']]);
+
+    sut.load(user('3', 'c', { externalId: 'e2' }));
+    sut.replace(user('1', 'a', { externalId: 'e1' }));
+    sut.remove('2');
+    expect([
+      [...sut.lookup('externalId', 'e1')],
+      [...sut.lookup('externalId', 'e2')],
+      [...sut.lookup('externalId', 'e3')],
+      [...sut.lookup('_ci.userName', 'c')],
+    ]).toEqual([['1'], ['3'], [], ['3']]);
+  });
+
+  it('finds nothing under a field it does not index', () => {
+    sut.add(user('1', 'a', { title: 'x' }));
+    expect(sut.lookup('title', 'x').size).toBe(0);
   });
 });

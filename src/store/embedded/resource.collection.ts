@@ -1,6 +1,7 @@
 import { SortSpec } from '../ports';
 import { ResourceDocument } from '../../scim/document/resource-document';
 import { compareIds } from '../store-query.util';
+import { FieldIndex } from './field.index';
 import { CandidatePlan } from './query.planner';
 
 /**
@@ -17,30 +18,6 @@ export const INDEXED_FIELDS: readonly string[] = [
 
 /** Every field a query may probe by equality, `id` included. */
 export const PROBE_FIELDS: ReadonlySet<string> = new Set(['id', ...INDEXED_FIELDS]);
-
-/** The string values at a dotted path, descending into arrays (the keys a multi-key index holds). */
-export function indexKeys(doc: Record<string, unknown>, path: string): string[] {
-  let values: unknown[] = [doc];
-  for (const segment of path.split('.')) {
-    const next: unknown[] = [];
-    for (const value of values) {
-      if (typeof value !== 'object' || value === null) continue;
-      const items = Array.isArray(value) ? value : [value];
-      for (const item of items) {
-        if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
-          const child = (item as Record<string, unknown>)[segment];
-          if (child !== undefined) next.push(child);
-        }
-      }
-    }
-    values = next;
-  }
-  const keys = new Set<string>();
-  for (const value of values) {
-    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') keys.add(v);
-  }
-  return [...keys];
-}
 
 /**
  * How many sorted orders a collection keeps (least recently used dropped first). Each is one array of
@@ -67,7 +44,14 @@ function lowerBound(sorted: readonly string[], id: string): number {
  */
 export class ResourceCollection {
   private readonly docs = new Map<string, ResourceDocument>();
-  private readonly indexes: Map<string, Map<string, Set<string>>>;
+  /** The fields this collection indexes (INDEXED_FIELDS and the unique shadows). */
+  private readonly indexedFields: ReadonlySet<string>;
+  /**
+   * The indexes built so far. An index is built at the first lookup of its field, from the documents then
+   * held, and kept up to date from then on: a boot loads 100,000 documents without indexing them four times
+   * over (half a second), and a field nobody looks up (emails, often) is never indexed.
+   */
+  private readonly indexes = new Map<string, FieldIndex>();
   private sortedIds: string[] = [];
   private sortedIdsStale = false;
   /** Sorted orders by sortOrderKey, in least-recently-used-first order (Map keeps insertion order). */
@@ -75,7 +59,7 @@ export class ResourceCollection {
 
   /** `uniqueFields`: the `_ci` shadows of the type's unique attributes (DocumentModel), indexed besides INDEXED_FIELDS. */
   constructor(uniqueFields: readonly string[] = []) {
-    this.indexes = new Map([...new Set([...INDEXED_FIELDS, ...uniqueFields])].map((f) => [f, new Map()]));
+    this.indexedFields = new Set([...INDEXED_FIELDS, ...uniqueFields]);
   }
 
   get size(): number {
@@ -118,13 +102,18 @@ export class ResourceCollection {
     return order;
   }
 
-  /** Adds a document at boot: order is restored once, at the first ids() call, instead of per insert. */
+  /**
+   * Adds a document at boot. SQLite hands the rows over in key order, which is nearly always the ids' order
+   * already; when it is not (byte order and UTF-16 order differ beyond the BMP) the order is restored once, at
+   * the first ids() call, instead of per insert.
+   */
   load(doc: ResourceDocument): void {
-    this.written();
+    if (this.sortedOrders.size > 0) this.written();
     this.docs.set(doc.id, doc);
-    this.indexDocument(doc);
+    if (this.indexes.size > 0) this.indexDocument(doc);
+    const last = this.sortedIds.length > 0 ? this.sortedIds[this.sortedIds.length - 1] : undefined;
+    if (last !== undefined && compareIds(last, doc.id) >= 0) this.sortedIdsStale = true;
     this.sortedIds.push(doc.id);
-    this.sortedIdsStale = true;
   }
 
   add(doc: ResourceDocument): void {
@@ -157,13 +146,12 @@ export class ResourceCollection {
 
   /** Ids of the documents whose `field` holds `value`. */
   lookup(field: string, value: string): ReadonlySet<string> {
-    if (field === 'id') return this.docs.has(value) ? new Set([value]) : new Set();
-    return this.indexes.get(field)?.get(value) ?? new Set();
+    return new Set(this.idsOf(field, value));
   }
 
   /** Another document than `exceptId` whose `field` holds `value` (a uniqueness conflict), if any. */
   findOther(field: string, value: string, exceptId: string): ResourceDocument | undefined {
-    for (const id of this.lookup(field, value)) if (id !== exceptId) return this.docs.get(id);
+    for (const id of this.idsOf(field, value)) if (id !== exceptId) return this.docs.get(id);
     return undefined;
   }
 
@@ -173,7 +161,7 @@ export class ResourceCollection {
     for (const plan of plans) {
       const ids = new Set<string>();
       for (const { field, values } of plan) {
-        for (const value of values) for (const id of this.lookup(field, value)) ids.add(id);
+        for (const value of values) for (const id of this.idsOf(field, value)) ids.add(id);
         if (best && ids.size >= best.size) break;
       }
       if (!best || ids.size < best.size) best = ids;
@@ -190,24 +178,26 @@ export class ResourceCollection {
     this.sortedOrders.clear();
   }
 
-  private indexDocument(doc: ResourceDocument): void {
-    for (const [field, index] of this.indexes) {
-      for (const key of indexKeys(doc, field)) {
-        let ids = index.get(key);
-        if (!ids) index.set(key, (ids = new Set()));
-        ids.add(doc.id);
-      }
+  private idsOf(field: string, value: string): Iterable<string> {
+    if (field === 'id') return this.docs.has(value) ? [value] : [];
+    return this.index(field)?.idsOf(value) ?? [];
+  }
+
+  private index(field: string): FieldIndex | undefined {
+    let index = this.indexes.get(field);
+    if (index === undefined && this.indexedFields.has(field)) {
+      index = new FieldIndex(field);
+      for (const doc of this.docs.values()) index.add(doc.id, doc);
+      this.indexes.set(field, index);
     }
+    return index;
+  }
+
+  private indexDocument(doc: ResourceDocument): void {
+    for (const index of this.indexes.values()) index.add(doc.id, doc);
   }
 
   private unindexDocument(doc: ResourceDocument): void {
-    for (const [field, index] of this.indexes) {
-      for (const key of indexKeys(doc, field)) {
-        const ids = index.get(key);
-        if (!ids) continue;
-        ids.delete(doc.id);
-        if (ids.size === 0) index.delete(key);
-      }
-    }
+    for (const index of this.indexes.values()) index.remove(doc.id, doc);
   }
 }
