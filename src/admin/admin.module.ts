@@ -1,4 +1,5 @@
 import { StreamingCoreModule } from '../streaming/streaming-core.module';
+import { CredentialCacheModule } from '../auth/credential-cache';
 import { OAuthModule } from '../auth/oauth/oauth.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
@@ -14,7 +15,7 @@ import { TokensController } from './tokens.controller';
  * behind ADMIN_TOKEN. Repositories come from StoreModule, TenantSettingsService from TenantsModule.
  */
 @Module({
-  imports: [StreamingCoreModule, OAuthModule, TenantsModule, ThrottlingModule],
+  imports: [CredentialCacheModule, StreamingCoreModule, OAuthModule, TenantsModule, ThrottlingModule],
   controllers: [OAuthClientsController, TenantsController, TokensController],
   providers: [AdminGuard, TenantAdminService],
 })

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { CredentialCache } from '../auth/credential-cache';
 import { OAuthClientRegistry } from '../auth/oauth/oauth-client.registry';
 import { generateToken, hashToken } from '../auth/token-hash';
 import { ScimError } from '../scim/errors';
@@ -58,6 +59,7 @@ export class TenantAdminService {
     private readonly settings: TenantSettingsService,
     private readonly oauthClients: OAuthClientRegistry,
     private readonly journal: AdminJournal,
+    private readonly credentials: CredentialCache,
   ) {}
 
   // ---- tenants -------------------------------------------------------------------------------------------
@@ -98,6 +100,7 @@ export class TenantAdminService {
     }
     await this.tenants.upsertTenant(next);
     this.settings.invalidate(tenantId);
+    this.credentials.invalidate();
     const changed = (['name', 'disabled', 'settings'] as const).filter((k) => dto[k] !== undefined);
     await this.journal.record(tenantId, 'tenant.updated', 'Tenant', tenantId, changed);
     if (next.disabled !== tenant.disabled) {
@@ -127,6 +130,7 @@ export class TenantAdminService {
   async revokeToken(tenantId: string, tokenId: string): Promise<void> {
     await this.token(tenantId, tokenId);
     await this.tokens.revokeToken(tenantId, tokenId);
+    this.credentials.invalidate();
     await this.journal.record(tenantId, 'token.revoked', 'Token', tokenId);
     this.logger.log(`Revoked token "${tokenId}" of tenant "${tenantId}"`);
   }
@@ -158,6 +162,7 @@ export class TenantAdminService {
       const earlier = old.expiresAt !== undefined && Date.parse(old.expiresAt) < Date.parse(until);
       if (!earlier) await this.tokens.expireToken(tenantId, tokenId, until);
     }
+    this.credentials.invalidate();
     await this.journal.record(tenantId, 'token.rotated', 'Token', tokenId);
     this.logger.log(`Rotated token "${tokenId}" of tenant "${tenantId}" to "${issued.id}"`);
     return { ...issued, previous: await this.getToken(tenantId, tokenId) };
@@ -233,6 +238,7 @@ export class TenantAdminService {
         `Secret ${JSON.stringify(secretId)} of OAuth client ${JSON.stringify(clientId)} not found`,
       );
     }
+    this.credentials.invalidate();
     await this.journal.record(tenantId, 'oauth-client.secret-removed', 'OAuthClient', clientId, ['secrets']);
     this.logger.log(`Deleted secret "${secretId}" of OAuth client "${clientId}" of tenant "${tenantId}"`);
   }
@@ -240,6 +246,7 @@ export class TenantAdminService {
   async revokeClient(tenantId: string, clientId: string): Promise<void> {
     await this.client(tenantId, clientId);
     await this.clients.revokeOAuthClient(tenantId, clientId);
+    this.credentials.invalidate();
     await this.journal.record(tenantId, 'oauth-client.revoked', 'OAuthClient', clientId);
     this.logger.log(`Revoked OAuth client "${clientId}" of tenant "${tenantId}"`);
   }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { BearerStrategy } from './bearer.strategy';
+import { CredentialCacheModule } from './credential-cache';
 import { CredentialResolver } from './credential.resolver';
 import { CREDENTIAL_VERIFIERS } from './credential-verifier';
 import { JwtCredentialVerifier } from './oauth/jwt-credential.verifier';
@@ -18,7 +19,12 @@ import { TokenBootstrapService } from './token-bootstrap.service';
  */
 @Module({
   exports: [BearerAuthGuard, CredentialResolver],
-  imports: [ThrottlingModule, OAuthModule, PassportModule.register({ session: false })],
+  imports: [
+    CredentialCacheModule,
+    ThrottlingModule,
+    OAuthModule,
+    PassportModule.register({ session: false }),
+  ],
   providers: [
     BearerAuthGuard,
     BearerStrategy,

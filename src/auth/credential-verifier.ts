@@ -7,7 +7,12 @@ import type { Principal } from './principal';
  * stored as hashes; tomorrow e.g. OAuth 2.0 client-credentials JWTs (docs/entra.md) as another verifier.
  */
 export abstract class CredentialVerifier {
-  abstract verify(credential: string): Promise<Principal | null>;
+  abstract verify(credential: string): Promise<VerifiedPrincipal | null>;
+}
+
+/** A principal and, when the credential expires, when (ms since the epoch): CredentialCache keeps it no longer. */
+export interface VerifiedPrincipal extends Principal {
+  validUntil?: number;
 }
 
 /** Multi-provider token under which every verifier is registered, in order of precedence. */

@@ -62,7 +62,7 @@ export class AuthFailureLimiter {
   /** 429 with Retry-After when this credential has used up its failures from this address in the current minute. */
   async assertNotBlocked(request: FastifyRequest, credential: PresentedCredential): Promise<void> {
     const limit = this.config.authFailureLimitPerMinute;
-    if (limit <= 0) return;
+    if (limit <= 0 || !this.storage.mayHaveFailures()) return;
     const { count, resetMs } = await this.storage.failures(credentialKey(request, credential));
     if (count < limit) return;
     throw this.refuse(

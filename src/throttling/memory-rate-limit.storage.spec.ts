@@ -66,4 +66,18 @@ describe(MemoryRateLimitStorage.name, () => {
 
     expect(sut.size).toBe(0);
   });
+
+  it('says whether any failure may be counted (the bearer check skips the lookup when none is)', async () => {
+    const c = clock();
+    const sut = new MemoryRateLimitStorage(c.fn);
+    await sut.increment('rate:c', 1000, 10, 0, 'default');
+    expect(sut.mayHaveFailures()).toBe(false);
+
+    await sut.recordFailure('ip', 60_000);
+    expect(sut.mayHaveFailures()).toBe(true);
+    c.now += 61_000;
+    await sut.failures('other'); // the sweep forgets the window
+
+    expect(sut.mayHaveFailures()).toBe(false);
+  });
 });

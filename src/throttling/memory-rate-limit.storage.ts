@@ -51,6 +51,11 @@ export class MemoryRateLimitStorage extends RateLimitStorage {
     return { count: window.count, resetMs: window.endsAt - now };
   }
 
+  /** Windows are forgotten only by the sweep: an expired one still counts here, which errs the safe way. */
+  override mayHaveFailures(): boolean {
+    return this.windows.size > 0;
+  }
+
   async close(): Promise<void> {
     this.buckets.clear();
     this.windows.clear();

@@ -30,6 +30,15 @@ export abstract class RateLimitStorage implements ThrottlerStorage {
   /** The failures counted under `key` in its current window ({0, 0} when none). */
   abstract failures(key: string): Promise<FailureWindow>;
 
+  /**
+   * False only when no failure at all is counted, so that failures() of any key would say 0: the bearer check
+   * then skips hashing the credential for a key (the common case of a server without failing clients).
+   * Storages that cannot tell cheaply (Redis, shared by replicas) say true.
+   */
+  mayHaveFailures(): boolean {
+    return true;
+  }
+
   /** Releases connections (Redis); called on application shutdown. */
   abstract close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CREDENTIAL_CACHE_TTL_MS } from '../../src/auth/credential-cache';
 import { OAuthClientRepository, StaticTokenRepository } from '../../src/store/ports';
 import { createTestApp, TEST_TOKEN, TestApp } from './harness';
 import {
@@ -540,6 +541,57 @@ describe('Admin API (e2e)', () => {
 
       expect(response.statusCode).toBe(409);
       expect(response.json().detail).toContain('is revoked');
+    });
+  });
+
+  describe('cache of verified credentials (src/auth/credential-cache.ts)', () => {
+    it('answers a just-verified token from the cache: a store change behind the admin API is not seen at once', async () => {
+      const headers = await createTenantWithToken(t, 'cached');
+      expect((await scim(headers, 'GET', '/Users')).statusCode).toBe(200);
+      const [token] = await t.app.get(StaticTokenRepository).listTokens('cached');
+
+      // Straight into the store, as another replica would: this replica's cache still answers for ≤ 1 s.
+      await t.app.get(StaticTokenRepository).revokeToken('cached', token.id);
+      expect((await scim(headers, 'GET', '/Users')).statusCode).toBe(200);
+      await sleep(CREDENTIAL_CACHE_TTL_MS + 50);
+
+      expect((await scim(headers, 'GET', '/Users')).statusCode).toBe(401);
+    });
+
+    it('forgets a cached token at once when the admin API revokes it, rotates it, or disables its tenant', async () => {
+      const headers = await createTenantWithToken(t, 'cached-admin');
+      const [token] = await t.app.get(StaticTokenRepository).listTokens('cached-admin');
+      const other = { authorization: `Bearer ${await issueToken(t, 'cached-admin', { label: 'other' })}` };
+      const rotated = { authorization: `Bearer ${await issueToken(t, 'cached-admin', { label: 'rot' })}` };
+      for (const h of [headers, other, rotated])
+        expect((await scim(h, 'GET', '/Users')).statusCode).toBe(200);
+
+      await admin('DELETE', `/admin/tenants/cached-admin/tokens/${token.id}`);
+      expect((await scim(headers, 'GET', '/Users')).statusCode).toBe(401);
+
+      const rotatedId = (await t.app.get(StaticTokenRepository).listTokens('cached-admin')).find(
+        (r) => r.label === 'rot',
+      )!.id;
+      const rotation = await admin('POST', `/admin/tenants/cached-admin/tokens/${rotatedId}/rotate`, {});
+      expect(rotation.statusCode).toBe(201);
+      expect((await scim(rotated, 'GET', '/Users')).statusCode).toBe(401);
+
+      expect((await scim(other, 'GET', '/Users')).statusCode).toBe(200);
+      await admin('PATCH', '/admin/tenants/cached-admin', { disabled: true });
+      expect((await scim(other, 'GET', '/Users')).statusCode).toBe(401);
+    });
+
+    it('forgets a cached OAuth access token at once when its client is revoked', async () => {
+      await admin('POST', '/admin/tenants', { id: 'cached-oauth', name: 'Cached OAuth' });
+      const client = await createOAuthClient(t, 'cached-oauth');
+      const headers = {
+        authorization: `Bearer ${await oauthAccessToken(t, client.clientId, client.clientSecret)}`,
+      };
+      expect((await scim(headers, 'GET', '/Users')).statusCode).toBe(200);
+
+      await admin('DELETE', `/admin/tenants/cached-oauth/oauth-clients/${client.clientId}`);
+
+      expect((await scim(headers, 'GET', '/Users')).statusCode).toBe(401);
     });
   });
 

@@ -3,6 +3,7 @@ import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CREDENTIAL_CACHE_TTL_MS } from '../../src/auth/credential-cache';
 import { secretFingerprint } from '../../src/auth/oauth/client-secret';
 import { generateClientSecret, hashClientSecret } from '../../src/auth/oauth/client-secret';
 import { LEGACY_SIGNING_KEY_FILE, SigningKey } from '../../src/auth/oauth/signing-key';
@@ -465,7 +466,10 @@ describe('OAuth 2.0 client credentials (e2e)', () => {
       const token = await tokenOf('stored', secret);
       expect((await scim(token)).statusCode).toBe(200);
 
+      // Straight in the store (as another replica's admin API would): seen once this replica's cache of
+      // verified credentials has let the token go; the admin API of this replica empties it at once.
       await clients.revokeOAuthClient('default', 'stored');
+      await new Promise((resolve) => setTimeout(resolve, CREDENTIAL_CACHE_TTL_MS + 50));
 
       expect((await scim(token)).statusCode).toBe(401);
       const refused = await requestToken(form({ grant_type: 'client_credentials' }), {

@@ -57,6 +57,8 @@ describe(JwtCredentialVerifier.name, () => {
       credentialId: 'oauth:entra',
       label: 'Entra',
       scopes: ['scim'],
+      // A cache of verified credentials keeps it no longer than `exp` (src/auth/credential-cache.ts).
+      validUntil: expect.any(Number),
     });
   });
 

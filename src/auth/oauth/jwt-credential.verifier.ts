@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ScimError } from '../../scim/errors';
-import { CredentialVerifier, InactiveCredentialError } from '../credential-verifier';
-import type { Principal } from '../principal';
+import { CredentialVerifier, InactiveCredentialError, VerifiedPrincipal } from '../credential-verifier';
 import { AccessTokenService, InvalidAccessTokenError } from './access-token.service';
 import { OAuthClientRegistry } from './oauth-client.registry';
 
@@ -27,7 +26,7 @@ export class JwtCredentialVerifier extends CredentialVerifier {
     super();
   }
 
-  async verify(credential: string, now: Date = new Date()): Promise<Principal | null> {
+  async verify(credential: string, now: Date = new Date()): Promise<VerifiedPrincipal | null> {
     if (!JWT_SHAPE.test(credential)) return null;
     let claims;
     try {
@@ -51,6 +50,8 @@ export class JwtCredentialVerifier extends CredentialVerifier {
       label: client.name ?? client.id,
       // Narrowing a client's scopes takes effect on its tokens already issued, like removing the client does.
       scopes: claims.scope.split(' ').filter((scope) => scope !== '' && client.scopes.includes(scope)),
+      // RFC 7519 §4.1.4: not accepted from `exp` on, so not answered from a cache either.
+      validUntil: claims.exp * 1000,
     };
   }
 }
