@@ -13,7 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LoadOptions, runScenario, Scenario, summarize } from './load';
+import { Scenario } from './load';
+import { alternateRounds } from './rounds';
 import { scenarios } from './scenarios';
 import { seed, SeedResult } from './seed';
 import { BenchServer, memoryOf, startServer } from './server';
@@ -76,27 +77,15 @@ async function main(): Promise<void> {
       '|---|---:|---:|---:|---:|',
     ];
     for (const name of names) {
-      const perTarget = targets.map((t) => ({ t, scenario: t.all.find((s) => s.name === name)! }));
-      const load = (t: Target): LoadOptions => ({
-        url: t.server.url,
-        token,
-        connections,
-        durationSeconds: 1,
-      });
-      for (const { t, scenario } of perTarget) await runScenario(scenario, load(t)); // warm-up
-      const rates: number[][] = [[], []];
-      for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? [0, 1] : [1, 0];
-        for (const i of order) {
-          const { t, scenario } = perTarget[i];
-          const result = summarize(name, [
-            await runScenario(scenario, { ...load(t), durationSeconds: roundSeconds }),
-          ]);
-          if (result.overall.errors > 0)
-            throw new Error(`${t.label}: ${name}: ${result.overall.errors} errors`);
-          rates[i].push(result.overall.reqPerSec);
-        }
-      }
+      const { rates: rateByLabel } = await alternateRounds(
+        targets.map((t) => ({
+          label: t.label,
+          url: t.server.url,
+          scenario: t.all.find((s) => s.name === name)!,
+        })),
+        { token, connections, rounds, roundSeconds, warmupSeconds: 1 },
+      );
+      const rates = targets.map((t) => rateByLabel[t.label]);
       const ratios = rates[0].map((r, i) => r / rates[1][i]);
       const line = `| ${name} | ${Math.round(median(rates[0]))} | ${Math.round(median(rates[1]))} | ${median(ratios).toFixed(2)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} |`;
       log(line);

@@ -1,4 +1,6 @@
-import { LatencyStats, ScenarioResult } from './load';
+import { ScenarioResult } from './load';
+
+import { GoalCheck, median, ScenarioRatio } from './calibrate';
 
 export interface Environment {
   date: string;
@@ -8,21 +10,12 @@ export interface Environment {
   memoryGiB: number;
   platform: string;
   connections: number;
-  durationSeconds: number;
-}
-
-export interface Dataset {
-  users: number;
-  groups: number;
-  bigGroupMembers: number;
-  smallGroupMembers: number;
-  seedSeconds: number;
-}
-
-export interface Memory {
-  afterBootMiB: number;
-  afterRunMiB: number;
-  peakMiB: number;
+  rounds: number;
+  roundSeconds: number;
+  /** How server and load generator were placed on the cores (pinned, or why not). */
+  pinning: string;
+  /** The settings the server ran with, beyond the defaults. */
+  serverSettings: Record<string, string>;
 }
 
 /** One comparison between the 100-member and the 100,000-member group; passes when `ratio` ≤ `limit`. */
@@ -37,25 +30,35 @@ export interface GroupComparison {
   pass: boolean;
 }
 
-export interface Report {
-  environment: Environment;
-  dataset: Dataset;
+/** The 100,000-user part: boot, memory and the big-group property. */
+export interface BigDataset {
+  users: number;
+  bigGroupMembers: number;
+  smallGroupMembers: number;
+  seedSeconds: number;
   bootMs: number;
-  memory: Memory;
-  scenarios: ScenarioResult[];
+  rssAfterBootMiB: number;
+  peakRssMiB: number;
   groupComparisons: GroupComparison[];
   /** One GET of each group with its members after the membership scenarios: size and time taken. */
   groupReads: { expected: number; members: number; ms: number; bytes: number }[];
+}
+
+export interface Report {
+  environment: Environment;
+  /** Users of the ratio scenarios. */
+  users: number;
+  targets: { ours: string; baseline: string };
+  scenarios: ScenarioRatio[];
+  big?: BigDataset;
+  goals: GoalCheck[];
   failures: string[];
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '–');
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
-
-function row(name: string, s: LatencyStats, rssMiB?: number): string {
-  const rss = rssMiB === undefined ? '' : int(rssMiB);
-  return `| ${name} | ${int(s.reqPerSec)} | ${ms(s.p50)} | ${ms(s.p99)} | ${s.errors} | ${rss} |`;
-}
+const x = (value: number) => (Number.isFinite(value) ? `${value.toFixed(3)}×` : '–');
+const verdict = (pass?: boolean) => (pass === undefined ? '' : pass ? 'PASS' : 'FAIL');
 
 /** The comparison rows required by the issue: each operation, req/s and p99, big group vs small group. */
 export function compareGroups(small: ScenarioResult, big: ScenarioResult, limit = 2): GroupComparison[] {
@@ -83,55 +86,64 @@ export function compareGroups(small: ScenarioResult, big: ScenarioResult, limit 
 }
 
 export function toMarkdown(report: Report): string {
-  const { environment: env, dataset: data } = report;
+  const { environment: env, targets } = report;
   const lines = [
-    `Measured ${env.date} on ${env.cores} × ${env.cpu}, ${env.memoryGiB} GiB RAM, ${env.platform}, Node ${env.node}; ` +
-      `autocannon ${env.connections} connections, ${env.durationSeconds} s per scenario, client and server on the same machine.`,
+    `Measured ${env.date} on ${env.cores} × ${env.cpu}, ${env.memoryGiB} GiB RAM, ${env.platform}, Node ${env.node}.`,
+    `${int(report.users)} users; autocannon ${env.connections} connections; per scenario ${env.rounds} alternating ` +
+      `rounds of ${env.roundSeconds} s per target (order reversed every other round). Pinning: ${env.pinning}.`,
+    `Server settings: ${Object.entries(env.serverSettings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}.`,
     '',
-    `Data: ${int(data.users)} users, ${int(data.groups)} groups (one with ${int(data.bigGroupMembers)} members, ` +
-      `one with ${int(data.smallGroupMembers)}), embedded store (SQLite synchronous=FULL). Seeded in ${data.seedSeconds.toFixed(1)} s.`,
-    '',
-    '| Scenario | req/s | p50 ms | p99 ms | errors | RSS after, MiB |',
-    '|---|---:|---:|---:|---:|---:|',
+    `| scenario | ours req/s | bare Fastify req/s | ratio (median) | spread (min–max) | goal | |`,
+    '|---|---:|---:|---:|---:|---:|---|',
   ];
-  for (const scenario of report.scenarios) {
-    lines.push(row(scenario.name, scenario.overall, scenario.rssAfterMiB));
-    for (const kind of scenario.kinds) lines.push(row(`&nbsp;&nbsp;↳ ${kind.kind} only`, kind));
+  for (const s of report.scenarios) {
+    lines.push(
+      `| ${s.name} | ${int(median(s.rates[targets.ours]))} | ${int(median(s.rates[targets.baseline]))} | ${x(s.ratio.median)} | ` +
+        `${s.ratio.min.toFixed(3)}–${s.ratio.max.toFixed(3)} | ${s.goal === undefined ? '' : `≥ ${s.goal}×`} | ${verdict(s.pass)} |`,
+    );
   }
   lines.push(
     '',
-    `Boot (spawn → /health/ready 200, loading everything into memory): ${int(report.bootMs)} ms.`,
-    `Resident memory: ${int(report.memory.afterBootMiB)} MiB after boot, ${int(report.memory.afterRunMiB)} MiB after the run, ` +
-      `peak ${int(report.memory.peakMiB)} MiB.`,
+    'req/s columns: median of the rounds; the ratio is taken per round, then its median and range.',
   );
-  if (report.groupComparisons.length > 0) {
+  const big = report.big;
+  if (big) {
     lines.push(
       '',
-      `| Member add/remove: big vs small group | ${int(data.smallGroupMembers)} members | ${int(data.bigGroupMembers)} members | ratio | limit | |`,
-      '|---|---:|---:|---:|---:|---|',
+      `${int(big.users)} users, a ${int(big.bigGroupMembers)}-member and a ${int(big.smallGroupMembers)}-member group ` +
+        `(seeded in ${big.seedSeconds.toFixed(1)} s): boot ${int(big.bootMs)} ms, RSS after boot ${int(big.rssAfterBootMiB)} MiB, ` +
+        `peak ${int(big.peakRssMiB)} MiB.`,
     );
-    for (const c of report.groupComparisons) {
-      const fmt = c.metric === 'p99' ? ms : int;
+    if (big.groupComparisons.length > 0) {
       lines.push(
-        `| ${c.operation} ${c.metric} | ${fmt(c.small)} | ${fmt(c.big)} | ${c.ratio.toFixed(2)} | ${c.limit} | ${c.pass ? 'PASS' : 'FAIL'} |`,
+        '',
+        `| member change: big vs small group | ${int(big.smallGroupMembers)} members | ${int(big.bigGroupMembers)} members | ratio | limit | |`,
+        '|---|---:|---:|---:|---:|---|',
+      );
+      for (const c of big.groupComparisons) {
+        const fmt = c.metric === 'p99' ? ms : int;
+        lines.push(
+          `| ${c.operation} ${c.metric} | ${fmt(c.small)} | ${fmt(c.big)} | ${c.ratio.toFixed(2)} | ${c.limit} | ${verdict(c.pass)} |`,
+        );
+      }
+    }
+    for (const read of big.groupReads) {
+      lines.push(
+        '',
+        `GET of the ${int(read.expected)}-member group after the run: ${int(read.members)} members, ${(read.bytes / 1e6).toFixed(1)} MB in ${int(read.ms)} ms.`,
       );
     }
   }
-  if (report.groupReads.length > 0) lines.push('');
-  for (const read of report.groupReads) {
-    lines.push(
-      `GET of the ${int(read.expected)}-member group, members included, after the run: ${int(read.members)} members, ${(read.bytes / 1e6).toFixed(1)} MB in ${int(read.ms)} ms.`,
-    );
+  if (report.goals.length > 0) {
+    lines.push('', '| goal | measured | limit | |', '|---|---:|---:|---|');
+    for (const g of report.goals) {
+      lines.push(
+        `| ${g.goal} | ${g.value.toFixed(g.unit === '×' ? 2 : 0)} ${g.unit} | ≤ ${g.limit} ${g.unit} | ${verdict(g.pass)} |`,
+      );
+    }
   }
-  if (report.failures.length > 0) {
-    lines.push('', '**FAILED:**', ...report.failures.map((f) => `- ${f}`));
-  }
-  for (const scenario of report.scenarios.filter((s) => s.errorSamples.length > 0)) {
-    lines.push(
-      '',
-      `Unexpected responses in "${scenario.name}":`,
-      ...scenario.errorSamples.map((e) => `- \`${e}\``),
-    );
-  }
+  if (report.failures.length > 0) lines.push('', '**FAILED:**', ...report.failures.map((f) => `- ${f}`));
   return `${lines.join('\n')}\n`;
 }

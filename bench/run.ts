@@ -1,37 +1,130 @@
 /**
- * `npm run bench`: seeds the embedded store, boots the built server on it, and measures the SCIM operations
- * of issue "performance" with autocannon. Prints a Markdown report and writes it, with the raw figures, to
- * bench/results/latest.{md,json}. Exits 1 when a scenario had unexpected responses or when adding/removing a
- * member of a 100,000-member group is more than twice as slow as for a 100-member group.
+ * `npm run bench [-- options]`: the self-calibrating benchmark of issue 12. Seeds the embedded store, boots the built
+ * server and a bare-Fastify baseline (bench/baseline/fastify-baseline.ts, same routes, same data, same JSON) side
+ * by side, pins them to one core and this load generator to the other when there are two, checks once per
+ * scenario that both answer with the same status and JSON shape, then alternates the two over rounds and reports
+ * each scenario as ours / bare Fastify with its spread, against the issue's goals. Then, on 100,000 users: boot
+ * time, RSS after boot, and member changes of a 100,000-member group vs a 100-member one. Then bench/streaming.ts
+ * (unless --quick or --no-stream).
  *
- * Knobs (environment): BENCH_USERS (100000), BENCH_GROUPS (1000), BENCH_DURATION seconds per scenario (6),
- * BENCH_WARMUP seconds per scenario (1), BENCH_CONNECTIONS (10), BENCH_KEEP_DATA=1 to keep the data directory,
- * BENCH_ONLY=<text> to run only the scenarios whose name contains it, BENCH_PROFILE=1 to write a V8 CPU
- * profile of the server to bench/results/profiles/ (open it in Chrome DevTools).
+ * Options: bench/calibrate.ts (`--quick`, `--users`, `--connections`, `--rounds`, `--seconds`, `--warmup`,
+ * `--big-users`, `--only`, `--profile` (V8 CPU profile of our server in bench/results/profiles/), `--no-stream`,
+ * `--strict`). Writes bench/results/latest.{md,json}. Exits 1 when a run broke (unexpected responses, diverging
+ * shapes), when the big group costs more than twice the small one, and with --strict when a goal is missed.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { LoadOptions, runScenario, Samples, Scenario, ScenarioResult, summarize } from './load';
-import { compareGroups, GroupComparison, Report, toMarkdown } from './report';
+import { BenchOptions, GoalCheck, maxGoal, parseOptions, ScenarioRatio, scenarioRatio } from './calibrate';
+import { Scenario } from './load';
+import { BigDataset, compareGroups, Report, toMarkdown } from './report';
+import { alternateRounds } from './rounds';
 import { groupScenarioName, scenarios } from './scenarios';
 import { seed } from './seed';
 import { memoryOf, startServer } from './server';
+import {
+  BASELINE_ENTRY,
+  baselineSeedFile,
+  checkSameShape,
+  dumpForBaseline,
+  pinCores,
+  Pinning,
+  SERVER_SETTINGS,
+  TS_NODE,
+} from './targets';
 
 const RESULTS_DIR = join(__dirname, 'results');
-/** The group scenarios run in this many alternating rounds of BENCH_DURATION / GROUP_ROUNDS seconds. */
-const GROUP_ROUNDS = 3;
-
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number, not "${raw}"`);
-  return value;
-}
+const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
+const OURS = 'ours';
+const BASELINE = 'bare Fastify';
+const GROUPS = 1000;
+const SMALL_GROUP = 100;
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const selector = (only?: string) => (name: string) =>
+  !only || name.toLowerCase().includes(only.toLowerCase());
+
+/** Ours vs bare Fastify on `options.users` users, every scenario alternating over rounds. */
+async function ratios(options: BenchOptions, token: string, pinning: Pinning): Promise<ScenarioRatio[]> {
+  const dirs = [
+    mkdtempSync(join(tmpdir(), 'scim-bench-')),
+    mkdtempSync(join(tmpdir(), 'scim-bench-baseline-')),
+  ];
+  const servers: Awaited<ReturnType<typeof startServer>>[] = [];
+  try {
+    log(`seeding ${options.users} users and ${GROUPS} groups`);
+    const members = Math.min(SMALL_GROUP, options.users);
+    const data = { bigGroupMembers: members, smallGroupMembers: members };
+    const seeded = seed(dirs[0], { users: options.users, groups: GROUPS, ...data });
+    const ours = await startServer(dirs[0], token, {
+      env: SERVER_SETTINGS,
+      wrapper: pinning.serverWrapper,
+      nodeArgs: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    });
+    servers.push(ours);
+    log(`ours ready in ${Math.round(ours.bootMs)} ms; dumping its users for the baseline`);
+    await dumpForBaseline(
+      ours.url,
+      token,
+      [{ id: seeded.smallGroupId, members: seeded.userIds.slice(0, members) }],
+      baselineSeedFile(dirs[1]),
+    );
+    const baseline = await startServer(dirs[1], token, {
+      entry: BASELINE_ENTRY,
+      nodeArgs: TS_NODE,
+      wrapper: pinning.serverWrapper,
+    });
+    servers.push(baseline);
+    log(`bare Fastify ready in ${Math.round(baseline.bootMs)} ms`);
+
+    // Each target gets its own scenario instances (own counters). With both groups of 100 members, the "big"
+    // group scenario is the small one again: it runs in the 100,000-user part.
+    const instances = () => {
+      const all = scenarios({ ...seeded, ...data });
+      return all.filter((s, i) => all.findIndex((o) => o.name === s.name) === i);
+    };
+    const [oursAll, baselineAll] = [instances(), instances()];
+    const results: ScenarioRatio[] = [];
+    for (const [i, scenario] of oursAll.entries()) {
+      if (!selector(options.only)(scenario.name)) continue;
+      const other: Scenario = baselineAll[i];
+      await checkSameShape(
+        token,
+        { url: ours.url, scenario },
+        { url: baseline.url, scenario: other, label: BASELINE },
+      );
+      const { rates } = await alternateRounds(
+        [
+          { label: OURS, url: ours.url, scenario },
+          { label: BASELINE, url: baseline.url, scenario: other },
+        ],
+        {
+          token,
+          connections: options.connections,
+          rounds: options.rounds,
+          roundSeconds: options.roundSeconds,
+          warmupSeconds: options.warmupSeconds,
+        },
+      );
+      const result = scenarioRatio(scenario.name, rates, { ours: OURS, baseline: BASELINE });
+      log(
+        `${scenario.name}: ratio ${result.ratio.median.toFixed(3)} (${result.ratio.min.toFixed(3)}–${result.ratio.max.toFixed(3)}), ` +
+          `ours ${rates[OURS].map(Math.round).join('/')} req/s, bare ${rates[BASELINE].map(Math.round).join('/')} req/s`,
+      );
+      results.push(result);
+    }
+    return results;
+  } finally {
+    for (const server of servers) {
+      await server.stop();
+      const stderr = server.stderr().trim();
+      if (stderr) log(`server stderr:\n${stderr.slice(-2000)}`);
+    }
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Reads a group with its members once (timed), to check its size. */
 async function readGroup(url: string, token: string, groupId: string, expected: number) {
@@ -47,133 +140,126 @@ async function readGroup(url: string, token: string, groupId: string, expected: 
   return { expected, members: body.members?.length ?? 0, ms, bytes: Buffer.byteLength(text) };
 }
 
-async function main(): Promise<number> {
-  const users = setting('BENCH_USERS', 100_000);
-  const groups = Math.max(2, setting('BENCH_GROUPS', 1000));
-  const durationSeconds = setting('BENCH_DURATION', 6);
-  const warmupSeconds = setting('BENCH_WARMUP', 1);
-  const connections = setting('BENCH_CONNECTIONS', 10);
-  const bigGroupMembers = users;
-  const smallGroupMembers = Math.min(100, users);
-
-  const dataDir = mkdtempSync(join(tmpdir(), 'scim-bench-'));
-  const token = randomBytes(24).toString('base64url');
+/** Boot, RSS and member changes of a `bigUsers`-member group vs a 100-member one, alternating. */
+async function bigDataset(options: BenchOptions, token: string, pinning: Pinning): Promise<BigDataset> {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-bench-big-'));
   try {
-    log(`seeding ${users} users and ${groups} groups into ${dataDir}`);
-    const seeded = seed(dataDir, { users, groups, bigGroupMembers, smallGroupMembers });
-    log(`seeded in ${seeded.seconds.toFixed(1)} s; booting dist/main.js`);
-
-    const profileDir = join(RESULTS_DIR, 'profiles');
-    const server = await startServer(dataDir, token, {
-      nodeArgs: process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-    });
-    const failures: string[] = [];
-    let report: Report;
+    const users = options.bigUsers;
+    const data = { bigGroupMembers: users, smallGroupMembers: Math.min(SMALL_GROUP, users) };
+    log(`seeding ${users} users, a ${users}-member group`);
+    const seeded = seed(dir, { users, groups: GROUPS, ...data });
+    const server = await startServer(dir, token, { env: SERVER_SETTINGS, wrapper: pinning.serverWrapper });
     try {
       const afterBoot = memoryOf(server.pid);
       log(`ready in ${Math.round(server.bootMs)} ms, RSS ${Math.round(afterBoot.rssMiB)} MiB`);
-
-      const load: LoadOptions = { url: server.url, token, connections, durationSeconds };
-      const all = scenarios({ ...seeded, bigGroupMembers, smallGroupMembers });
-      const small = all.find((s) => s.name === groupScenarioName(smallGroupMembers))!;
-      const big = all.find((s) => s.name === groupScenarioName(bigGroupMembers))!;
-      const results: ScenarioResult[] = [];
-      const record = (result: ScenarioResult) => {
-        const o = result.overall;
-        log(
-          `${result.name}: ${Math.round(o.reqPerSec)} req/s, p50 ${o.p50.toFixed(2)} ms, p99 ${o.p99.toFixed(2)} ms, ` +
-            `${o.errors} errors ${JSON.stringify(result.statusCodes)}`,
-        );
-        if (o.errors > 0 || o.requests === 0) {
-          failures.push(
-            `${result.name}: ${o.errors} unexpected responses or connection errors of ${o.requests}`,
-          );
-        }
-        results.push({ ...result, rssAfterMiB: memoryOf(server.pid).rssMiB });
-      };
-      const only = process.env.BENCH_ONLY?.toLowerCase();
-      const selected = (s: Scenario) => !only || s.name.toLowerCase().includes(only);
-      for (const scenario of all.filter((s) => s !== small && s !== big && selected(s))) {
-        // A short unmeasured run first: JIT and caches warm, so the order of scenarios does not matter.
-        await runScenario(scenario, { ...load, durationSeconds: warmupSeconds });
-        record(summarize(scenario.name, [await runScenario(scenario, load)]));
-      }
-
-      let groupComparisons: GroupComparison[] = [];
-      let groupReads: Report['groupReads'] = [];
-      if (selected(small) || selected(big)) {
-        // The two groups are compared with each other: they run in alternating rounds, so that a burst of
-        // background load on the machine hits both alike.
-        await runScenario(small, { ...load, durationSeconds: warmupSeconds });
-        await runScenario(big, { ...load, durationSeconds: warmupSeconds });
-        const rounds = { small: [] as Samples[], big: [] as Samples[] };
-        const round = { ...load, durationSeconds: durationSeconds / GROUP_ROUNDS };
-        for (let i = 0; i < GROUP_ROUNDS; i++) {
-          rounds.small.push(await runScenario(small, round));
-          rounds.big.push(await runScenario(big, round));
-        }
-        const smallResult = summarize(small.name, rounds.small);
-        const bigResult = summarize(big.name, rounds.big);
-        record(smallResult);
-        record(bigResult);
-        groupComparisons = compareGroups(smallResult, bigResult);
-        for (const c of groupComparisons.filter((g) => !g.pass)) {
-          failures.push(
-            `member ${c.operation} ${c.metric}: the ${bigGroupMembers}-member group is ${c.ratio.toFixed(2)}× worse than the ${smallGroupMembers}-member group (limit ${c.limit}×)`,
-          );
-        }
-        // Read back: the member count must be what it was (each pass re-adds what it removed).
-        groupReads = [
-          await readGroup(server.url, token, seeded.smallGroupId, smallGroupMembers),
-          await readGroup(server.url, token, seeded.bigGroupId, bigGroupMembers),
-        ];
-        for (const read of groupReads.filter((r) => r.members !== r.expected)) {
-          failures.push(`a group has ${read.members} members after the run, expected ${read.expected}`);
-        }
-      }
-      const afterRun = memoryOf(server.pid);
-
-      const cpuList = cpus();
-      report = {
-        environment: {
-          date: new Date().toISOString().slice(0, 10),
-          node: process.version,
-          cpu: cpuList[0]?.model.trim() ?? 'unknown CPU',
-          cores: cpuList.length,
-          memoryGiB: Math.round(totalmem() / 2 ** 30),
-          platform: `${platform()} ${release()}`,
-          connections,
-          durationSeconds,
+      const all = scenarios({ ...seeded, ...data });
+      const find = (members: number) => all.find((s) => s.name === groupScenarioName(members))!;
+      const { results } = await alternateRounds(
+        [
+          { label: 'small', url: server.url, scenario: find(data.smallGroupMembers) },
+          { label: 'big', url: server.url, scenario: find(data.bigGroupMembers) },
+        ],
+        {
+          token,
+          connections: options.connections,
+          rounds: options.rounds,
+          roundSeconds: options.roundSeconds,
+          warmupSeconds: options.warmupSeconds,
         },
-        dataset: { users, groups, bigGroupMembers, smallGroupMembers, seedSeconds: seeded.seconds },
+      );
+      const groupReads = [
+        await readGroup(server.url, token, seeded.smallGroupId, data.smallGroupMembers),
+        await readGroup(server.url, token, seeded.bigGroupId, data.bigGroupMembers),
+      ];
+      return {
+        users,
+        ...data,
+        seedSeconds: seeded.seconds,
         bootMs: server.bootMs,
-        memory: {
-          afterBootMiB: afterBoot.rssMiB,
-          afterRunMiB: afterRun.rssMiB,
-          peakMiB: afterRun.peakRssMiB,
-        },
-        scenarios: results,
-        groupComparisons,
+        rssAfterBootMiB: afterBoot.rssMiB,
+        peakRssMiB: memoryOf(server.pid).peakRssMiB,
+        groupComparisons: compareGroups(results.small, results.big),
         groupReads,
-        failures,
       };
     } finally {
       await server.stop();
-      const stderr = server.stderr().trim();
-      if (stderr) log(`server stderr:\n${stderr.slice(-2000)}`);
-      if (process.env.BENCH_PROFILE === '1') log(`CPU profile written to ${profileDir}`);
     }
-
-    const markdown = toMarkdown(report);
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    writeFileSync(join(RESULTS_DIR, 'latest.md'), markdown);
-    writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`\n${markdown}\nWritten to ${join(RESULTS_DIR, 'latest.md')} and latest.json\n`);
-    return failures.length > 0 ? 1 : 0;
   } finally {
-    if (process.env.BENCH_KEEP_DATA === '1') log(`data kept in ${dataDir}`);
-    else rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Issue 12's goals on the 100,000-user part, and what must hold for the run to count. */
+function bigGoals(big: BigDataset): { goals: GoalCheck[]; failures: string[] } {
+  const goals = [
+    maxGoal(`boot with ${big.users.toLocaleString('en-US')} users`, big.bootMs / 1000, 's', 5),
+    maxGoal('RSS after boot', big.rssAfterBootMiB, 'MiB', 500),
+  ];
+  for (const c of big.groupComparisons.filter((g) => g.metric === 'req/s')) {
+    goals.push(maxGoal(`member ${c.operation} cost, big / small group (~1 wanted)`, c.ratio, '×', c.limit));
+  }
+  const failures = big.groupComparisons
+    .filter((c) => !c.pass)
+    .map(
+      (c) =>
+        `member ${c.operation} ${c.metric}: the big group is ${c.ratio.toFixed(2)}× worse (limit ${c.limit}×)`,
+    );
+  for (const read of big.groupReads.filter((r) => r.members !== r.expected)) {
+    failures.push(`a group has ${read.members} members after the run, expected ${read.expected}`);
+  }
+  return { goals, failures };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  const token = randomBytes(24).toString('base64url');
+  const pinning = pinCores();
+  log(`pinning: ${pinning.description}`);
+  const scenarioRatios = await ratios(options, token, pinning);
+  const runBig = options.bigUsers > 0 && selector(options.only)(groupScenarioName(SMALL_GROUP));
+  const big = runBig ? await bigDataset(options, token, pinning) : undefined;
+  const { goals, failures } = big ? bigGoals(big) : { goals: [], failures: [] };
+  if (options.strict) {
+    for (const s of scenarioRatios.filter((r) => r.pass === false))
+      failures.push(`${s.name}: ratio ${s.ratio.median.toFixed(3)} < goal ${s.goal}`);
+    for (const g of goals.filter((g) => !g.pass))
+      failures.push(`${g.goal}: ${g.value} ${g.unit} > ${g.limit}`);
+  }
+  const cpuList = cpus();
+  const report: Report = {
+    environment: {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpu: cpuList[0]?.model.trim() ?? 'unknown CPU',
+      cores: cpuList.length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      platform: `${platform()} ${release()}`,
+      connections: options.connections,
+      rounds: options.rounds,
+      roundSeconds: options.roundSeconds,
+      pinning: pinning.description,
+      serverSettings: SERVER_SETTINGS,
+    },
+    users: options.users,
+    targets: { ours: OURS, baseline: BASELINE },
+    scenarios: scenarioRatios,
+    big,
+    goals,
+    failures,
+  };
+  const markdown = toMarkdown(report);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, 'latest.md'), markdown);
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${markdown}\nWritten to ${join(RESULTS_DIR, 'latest.md')} and latest.json\n`);
+  if (options.profile) log(`CPU profile written to ${PROFILE_DIR}`);
+  if (options.stream) {
+    const stream = spawnSync(process.execPath, [...TS_NODE, join(__dirname, 'streaming.ts')], {
+      stdio: 'inherit',
+    });
+    if (stream.status !== 0) failures.push(`bench/streaming.ts exited ${stream.status}`);
+  }
+  return failures.length > 0 ? 1 : 0;
 }
 
 main().then(

@@ -21,6 +21,9 @@ function memberPatch(op: 'Add' | 'Remove', memberId: string) {
   return { schemas: [PATCH_OP_SCHEMA], Operations: [{ op, path: 'members', value: [{ value: memberId }] }] };
 }
 
+/** Entra's initial cycle: filter by userName, then POST (two requests per user). */
+export const ENTRA_SYNC_SCENARIO = 'Entra initial sync: filter, then POST /Users';
+
 /** Name of the membership scenario of a group of this size. */
 export const groupScenarioName = (members: number) =>
   `PATCH Group (${members.toLocaleString('en-US')} members): remove + add one member`;
@@ -76,6 +79,7 @@ export function scenarios(data: ScenarioData): Scenario[] {
   const users = userIds.length;
   let created = 0;
   let title = 0;
+  let synced = 0;
   return [
     {
       name: 'GET /Users/{id}',
@@ -134,6 +138,32 @@ export function scenarios(data: ScenarioData): Scenario[] {
           method: 'POST',
           path: `${BASE}/Users`,
           body: userBody(users + created++),
+          expect: 201,
+        }),
+      ],
+    },
+    {
+      // What Entra does for each user of an initial cycle (docs/entra.md): look the user up by userName, and
+      // create it when the filter finds none. Each pass is one user; users/s is half of this scenario's req/s.
+      name: ENTRA_SYNC_SCENARIO,
+      steps: [
+        (context) => {
+          // Far above the POST scenario's userNames, so the two never collide.
+          const n = users * 1000 + synced++;
+          context.n = n;
+          return {
+            kind: 'filter',
+            method: 'GET',
+            path: `${BASE}/Users?filter=${encodeURIComponent(`userName eq "user-${n}"`)}`,
+            expect: 200,
+            check: (body) => body.includes('"totalResults":0'),
+          };
+        },
+        (context) => ({
+          kind: 'post',
+          method: 'POST',
+          path: `${BASE}/Users`,
+          body: userBody(context.n as number),
           expect: 201,
         }),
       ],

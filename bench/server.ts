@@ -42,6 +42,8 @@ export async function startServer(
     env?: Record<string, string>;
     /** Another build's dist/main.js (bench/compare.ts); this checkout's by default. */
     entry?: string;
+    /** A command that execs node, e.g. `['taskset', '-c', '0']` to pin the server to a core. */
+    wrapper?: string[];
   } = {},
 ): Promise<BenchServer> {
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -66,7 +68,9 @@ export async function startServer(
     ...options.env,
   });
   const started = process.hrtime.bigint();
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
+  const command = [...(options.wrapper ?? []), process.execPath, ...(options.nodeArgs ?? []), entry];
+  // A wrapper such as taskset execs node, so the child's pid is the server's (memoryOf reads the right process).
+  const child: ChildProcess = spawn(command[0], command.slice(1), {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
