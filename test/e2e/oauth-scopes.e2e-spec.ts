@@ -1,5 +1,6 @@
 import { generateClientSecret, hashClientSecret } from '../../src/auth/oauth/client-secret';
 import { createTestApp, TestApp } from './harness';
+import { clientCredentialsToken } from './support/credentials';
 
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -39,20 +40,7 @@ describe('OAuth scopes on the SCIM routes (e2e)', () => {
   afterAll(() => t.close());
 
   async function bearerOf(clientId: string, scope?: string): Promise<{ authorization: string }> {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/oauth2/token',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`,
-      },
-      payload: new URLSearchParams({
-        grant_type: 'client_credentials',
-        ...(scope ? { scope } : {}),
-      }).toString(),
-    });
-    expect(response.statusCode).toBe(200);
-    return { authorization: `Bearer ${response.json().access_token}` };
+    return { authorization: await clientCredentialsToken(t.app, clientId, SECRET, scope) };
   }
 
   /** One request of each kind; `n` keeps userNames unique across calls. */

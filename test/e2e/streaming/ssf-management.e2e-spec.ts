@@ -7,6 +7,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { generateClientSecret, hashClientSecret } from '../../../src/auth/oauth/client-secret';
 import { createTestApp, TestApp } from '../harness';
+import { clientCredentialsToken } from '../support/credentials';
 import { SetReceiver } from '../support/set-receiver';
 import { ADMIN_HEADER, ADMIN_TOKEN, createTenantWithToken, issueToken } from '../support/tenants';
 import { StreamingClient } from './streaming.helpers';
@@ -270,19 +271,7 @@ describe('Standard streams: SSF stream management with OAuth access tokens (e2e)
   });
   afterAll(() => t.close());
 
-  const bearerOf = async (clientId: string) => {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/oauth2/token',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`,
-      },
-      payload: 'grant_type=client_credentials',
-    });
-    expect(response.statusCode).toBe(200);
-    return `Bearer ${response.json().access_token}`;
-  };
+  const bearerOf = (clientId: string) => clientCredentialsToken(t.app, clientId, SECRET);
 
   it('admits a client with the scope ssf.manage and refuses a provisioning client', async () => {
     const receiver = await bearerOf('receiver');

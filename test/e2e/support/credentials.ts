@@ -52,3 +52,26 @@ export function freshClientAddress(): { 'x-forwarded-for': string } {
   lastOctets = (lastOctets + 1) % 65536;
   return { 'x-forwarded-for': `198.18.${lastOctets >> 8}.${lastOctets & 255}` };
 }
+
+/** An OAuth 2.0 client-credentials access token (RFC 6749 §4.4) from /oauth2/token, as an Authorization value. */
+export async function clientCredentialsToken(
+  app: { inject: NestFastifyApplication['inject'] },
+  clientId: string,
+  secret: string,
+  scope?: string,
+): Promise<string> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/oauth2/token',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+    },
+    payload: new URLSearchParams({
+      grant_type: 'client_credentials',
+      ...(scope ? { scope } : {}),
+    }).toString(),
+  });
+  expect(response.statusCode).toBe(200);
+  return `Bearer ${(response.json() as { access_token: string }).access_token}`;
+}
