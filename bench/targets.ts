@@ -92,6 +92,24 @@ async function send(url: string, token: string, spec: RequestSpec): Promise<Obse
   return { status: response.status, body: await response.text() };
 }
 
+/** Runs `build` with Math.random replaced by a small deterministic generator (mulberry32) seeded with `seed`. */
+function withSeededRandom<T>(seed: number, build: () => T): T {
+  const original = Math.random;
+  let state = seed >>> 0;
+  Math.random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  try {
+    return build();
+  } finally {
+    Math.random = original;
+  }
+}
+
 /**
  * One pass of the scenario's steps on each target (each with its own scenario instance), comparing every step's
  * answers: same status, same JSON key paths. Throws, naming the step and the differences, when they diverge, or
@@ -104,8 +122,9 @@ export async function checkSameShape(
 ): Promise<void> {
   const contexts = [{}, {}] as Record<string, unknown>[];
   for (let step = 0; step < ours.scenario.steps.length; step++) {
-    const specA = ours.scenario.steps[step](contexts[0]);
-    const specB = other.scenario.steps[step](contexts[1]);
+    // Both targets draw the same "random" user or page, so that their answers are comparable key by key.
+    const specA = withSeededRandom(step + 1, () => ours.scenario.steps[step](contexts[0]));
+    const specB = withSeededRandom(step + 1, () => other.scenario.steps[step](contexts[1]));
     const a = await send(ours.url, token, specA);
     const b = await send(other.url, token, specB);
     const problems = shapeDifferences(a, b);
