@@ -55,5 +55,6 @@ export class AdminJournal {
     if (journalSeqs.length > 0) {
       this.notifier.committed(tenantId, journalSeqs[journalSeqs.length - 1], journalSeqs.length);
     }
+    if (resourceType === 'Subscription') this.notifier.subscriptionsChanged(tenantId);
   }
 }

@@ -36,6 +36,24 @@ export class JournalNotifier {
     return () => this.emitter.off('committed', handler);
   }
 
+  /**
+   * Called after a subscription was created, changed or deleted through this replica (AdminJournal), so that the
+   * deliverers start or stop it at once instead of at their next scan (other replicas: at theirs).
+   */
+  subscriptionsChanged(tenantId: string): void {
+    try {
+      this.emitter.emit('subscriptions', tenantId);
+    } catch {
+      // As above: never the writer's problem.
+    }
+  }
+
+  /** Subscribes to subscription changes of every tenant; returns the function that unsubscribes. */
+  onSubscriptionsChanged(listener: (tenantId: string) => void): () => void {
+    this.emitter.on('subscriptions', listener);
+    return () => this.emitter.off('subscriptions', listener);
+  }
+
   /** Subscribes to commits of every tenant (metrics); returns the function that unsubscribes. */
   onAnyCommit(listener: (tenantId: string, lastSeq: number, count: number) => void): () => void {
     this.emitter.on('committed', listener);

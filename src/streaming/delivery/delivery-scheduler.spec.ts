@@ -390,6 +390,23 @@ describe(DeliveryScheduler.name, () => {
     expect(Date.now() - committedAt).toBeLessThan(500);
   });
 
+  it('starts delivering a subscription created after its scan at once, not at the next scan', async () => {
+    const ports = fakePorts([entry(1)]);
+    const transport = new ScriptedTransport();
+    const notifier = new JournalNotifier();
+    scheduler(ports, transport, notifier, { ...FAST, scanIntervalMs: 60_000 }).start();
+    await until(() => ports.subscriptions.listAll.mock.calls.length === 1);
+
+    ports.records.set('sub', record());
+    notifier.subscriptionsChanged(T);
+    notifier.subscriptionsChanged(T);
+    await until(() => transport.received.length === 1, 1000);
+
+    expect(transport.received[0].map((e) => e.seq)).toEqual([1]);
+    // Two changes while one scan was due: one scan more, not two.
+    expect(ports.subscriptions.listAll.mock.calls.length).toBeLessThanOrEqual(2);
+  });
+
   it('lets two schedulers on one repository deliver a subscription one at a time, the second taking over', async () => {
     const journal = Array.from({ length: 30 }, (_, i) => entry(i + 1));
     const ports = fakePorts(journal);

@@ -34,6 +34,10 @@ export class DeliveryScheduler implements OnApplicationBootstrap, BeforeApplicat
   private readonly abort = new AbortController();
   private timer?: NodeJS.Timeout;
   private scanning?: Promise<void>;
+  /** A scan asked for by a subscription change, besides the periodic one (at most one waiting at a time). */
+  private extraScan?: Promise<void>;
+  private extraScanQueued = false;
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly subscriptions: SubscriptionRepository,
@@ -61,6 +65,9 @@ export class DeliveryScheduler implements OnApplicationBootstrap, BeforeApplicat
 
   start(): void {
     if (this.abort.signal.aborted || this.timer) return;
+    // A new or resumed subscription starts delivering now, not at the next scan (a second away): its first
+    // events would otherwise wait for it.
+    this.unsubscribe = this.notifier.onSubscriptionsChanged(() => this.scanSoon());
     const tick = () => {
       this.scanning = this.scan().finally(() => {
         if (!this.abort.signal.aborted) this.timer = setTimeout(tick, this.settings.scanIntervalMs);
@@ -76,9 +83,24 @@ export class DeliveryScheduler implements OnApplicationBootstrap, BeforeApplicat
 
   async stop(): Promise<void> {
     this.abort.abort();
+    this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
-    await this.scanning;
+    await Promise.all([this.scanning, this.extraScan]);
     await Promise.all([...this.workers.values()].map((w) => w.done));
+  }
+
+  /**
+   * One scan after the running one, however many changes ask for it meanwhile. Safe beside the periodic scan:
+   * a scan decides and starts its workers without awaiting in between, so two scans never start one twice.
+   */
+  private scanSoon(): void {
+    if (this.extraScanQueued || this.abort.signal.aborted) return;
+    this.extraScanQueued = true;
+    const run = () => {
+      this.extraScanQueued = false;
+      return this.scan();
+    };
+    this.extraScan = (this.extraScan ?? Promise.resolve()).then(run, run);
   }
 
   /** Starts a worker for every active push subscription without one (public for tests). */
