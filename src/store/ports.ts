@@ -52,6 +52,10 @@ export interface FindResult {
  * declares unique (409 uniqueness).
  */
 export abstract class ResourceRepository {
+  /**
+   * Documents returned by findById and find are read-only: the embedded adapter returns its stored, frozen
+   * objects (src/store/embedded/frozen.ts). Copy before changing.
+   */
   abstract findById(tenantId: string, resourceType: string, id: string): Promise<ResourceDocument | null>;
   /**
    * Runs a compiled filter, with a stable order (see SortSpec) and paging. `totalResults` counts every match;

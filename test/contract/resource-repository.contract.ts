@@ -111,7 +111,8 @@ export function describeRepositoryContract(name: string, createHarness: () => St
         await write.insert(T1, doc);
         (doc.name as { givenName: string }).givenName = 'Mallory';
         const found = (await sut.resources.findById(T1, 'User', 'u1'))!;
-        (found.name as { givenName: string }).givenName = 'Eve';
+        // Read documents are read-only (ports.ts): a copy (MongoDB) or frozen (embedded, which throws).
+        attempt(() => ((found.name as { givenName: string }).givenName = 'Eve'));
         expect((await sut.resources.findById(T1, 'User', 'u1'))!.name).toEqual({ givenName: 'Alice' });
       });
 
@@ -565,9 +566,9 @@ export function describeRepositoryContract(name: string, createHarness: () => St
         ]);
       });
 
-      it('returns copies that cannot change the store', async () => {
+      it('returns documents that cannot change the store', async () => {
         const [doc] = (await sut.resources.find(T1, 'User', { id: 'u4' }, ALL)).resources;
-        doc.userName = 'changed';
+        attempt(() => (doc.userName = 'changed'));
         expect((await sut.resources.findById(T1, 'User', 'u4'))!.userName).toBe('dave');
       });
 
@@ -907,4 +908,13 @@ export function describeRepositoryContract(name: string, createHarness: () => St
       });
     });
   });
+}
+
+/** Tries to change a read document: either it is a copy, or it refuses with a TypeError (frozen). */
+function attempt(change: () => void): void {
+  try {
+    change();
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+  }
 }

@@ -23,6 +23,7 @@ import { StagedJournal } from './embedded-journal';
 import { EmbeddedStore, toJsonValue } from './embedded.store';
 import { isExactProbe, planQuery } from './query.planner';
 import { PROBE_FIELDS, ResourceCollection } from './resource.collection';
+import { frozen } from './frozen';
 
 /**
  * Compiled filters are MongoDB query documents, executed here by mingo exactly as MongoDB would execute them.
@@ -49,7 +50,7 @@ export class EmbeddedResourceRepository extends ResourceRepository {
 
   async findById(tenantId: string, resourceType: string, id: string): Promise<ResourceDocument | null> {
     const doc = this.store.collection(tenantId, resourceType)?.get(id);
-    return doc ? structuredClone(doc) : null;
+    return doc ? frozen(doc) : null;
   }
 
   /**
@@ -236,7 +237,7 @@ export class EmbeddedResourceRepository extends ResourceRepository {
     }
     return {
       totalResults,
-      resources: page.map((doc) => structuredClone(projectFields(doc, options.fields))),
+      resources: page.map((doc) => projectFields(frozen(doc), options.fields)),
     };
   }
 
