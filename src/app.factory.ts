@@ -80,7 +80,7 @@ export async function createApp(
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  await registerSecurityHeaders(fastify, [`/${DOCS_PATH}`, `/${DOCS_JSON_PATH}`]);
+  registerSecurityHeaders(fastify, [`/${DOCS_PATH}`, `/${DOCS_JSON_PATH}`]);
   registerConnectionDraining(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(
