@@ -1,3 +1,4 @@
+import { destination } from 'pino';
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { LogLevel } from '../config/app-config';
 import { routeTemplate } from './route-template';
@@ -33,8 +34,19 @@ export function loggerOptions(level: LogLevel, sink?: LogSink): NonNullable<Fast
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label: string) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-    ...(sink ? { stream: sink } : {}),
+    stream: sink ?? stdoutSink(),
   };
+}
+
+/**
+ * stdout without a blocking write per line (pino's default destination writes each line synchronously: a
+ * write(2) per request on the event loop). Asynchronous, with no minimum length: a line is written at once when
+ * no write is in flight, and lines logged meanwhile go out together in the next write, so nothing waits for a
+ * buffer to fill. pino flushes what is pending synchronously when the process exits; only a SIGKILL can lose the
+ * lines of the write in flight.
+ */
+function stdoutSink(): LogSink {
+  return destination({ dest: 1, sync: false, minLength: 0 });
 }
 
 /**
