@@ -113,8 +113,29 @@ export class ResourcePresenter {
     });
   }
 
+  /**
+   * The selection of a request without `attributes` and `excludedAttributes` (nearly every request), per
+   * resource type: the schema registry never changes after boot, so neither does it. Callers do not change it.
+   */
+  private readonly defaultSelections = new Map<string, ViewSelection>();
+
   /** RFC 7644 §3.9 attributes / excludedAttributes of one resource type, and which lookups they call for. */
   private viewSelection(
+    resourceType: string,
+    selection: { attributes?: string; excludedAttributes?: string },
+  ): ViewSelection {
+    if (!selection.attributes && !selection.excludedAttributes) {
+      let cached = this.defaultSelections.get(resourceType);
+      if (!cached) {
+        cached = this.selectionOf(resourceType, {});
+        this.defaultSelections.set(resourceType, cached);
+      }
+      return cached;
+    }
+    return this.selectionOf(resourceType, selection);
+  }
+
+  private selectionOf(
     resourceType: string,
     selection: { attributes?: string; excludedAttributes?: string },
   ): ViewSelection {
