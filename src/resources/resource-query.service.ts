@@ -212,6 +212,11 @@ export class ResourceQueryService {
  * continues after the last resource returned (RFC 7644 §3.4.2.4: a client pages by `itemsPerPage`).
  */
 export function fitToSize<T>(resources: T[], maxBytes: number): T[] {
+  // Nearly every page fits: one serialisation of the whole page (each resource plus one separator byte, as
+  // below, bounds it) instead of one per resource. A UTF-8 byte is at most 3 UTF-16 units: no byteLength needed
+  // either when even that bound fits.
+  const whole = JSON.stringify(resources);
+  if (whole.length * 3 <= maxBytes || Buffer.byteLength(whole) <= maxBytes) return resources;
   let bytes = 0;
   for (let i = 0; i < resources.length; i++) {
     bytes += Buffer.byteLength(JSON.stringify(resources[i])) + 1;

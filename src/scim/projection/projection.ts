@@ -315,12 +315,28 @@ function resourceRef(
   value: unknown,
 ): string | undefined {
   if (typeof value !== 'string' || value === '' || !referenceTypes) return undefined;
-  const names = registry.allResourceTypes().map((t) => t.name);
-  const typeName =
-    (preferred && names.find((n) => lower(n) === lower(preferred))) ??
-    referenceTypes.map((r) => names.find((n) => lower(n) === lower(r))).find((n) => n !== undefined);
-  if (!typeName) return undefined;
-  return `${baseUrl}${registry.resourceType(typeName).endpoint}/${encodeURIComponent(value)}`;
+  const endpoints = endpointsOf(registry);
+  let endpoint = preferred === undefined || preferred === '' ? undefined : endpoints.get(lower(preferred));
+  for (let i = 0; endpoint === undefined && i < referenceTypes.length; i++) {
+    endpoint = endpoints.get(lower(referenceTypes[i]));
+  }
+  if (endpoint === undefined) return undefined;
+  return `${baseUrl}${endpoint}/${encodeURIComponent(value)}`;
+}
+
+/** Resource type name (lower case) → endpoint, once per registry: every `$ref` of every response needs it. */
+const endpointsByRegistry = new WeakMap<SchemaRegistry, Map<string, string>>();
+
+function endpointsOf(registry: SchemaRegistry): Map<string, string> {
+  let endpoints = endpointsByRegistry.get(registry);
+  if (!endpoints) {
+    endpoints = new Map();
+    for (const type of registry.allResourceTypes()) {
+      if (!endpoints.has(lower(type.name))) endpoints.set(lower(type.name), type.endpoint);
+    }
+    endpointsByRegistry.set(registry, endpoints);
+  }
+  return endpoints;
 }
 
 type RefBuilder = (

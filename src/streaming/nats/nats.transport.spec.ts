@@ -145,6 +145,17 @@ describe(`${NatsTransport.name} on the real JetStream (SKIPPED when ${NATS_URL} 
     expect(received[0].body).toEqual(JSON.parse(JSON.stringify(events[0])));
   });
 
+  it('publishes a delivery of many events in windows, stored in seq order, once each after a retry', async () => {
+    if (!natsUp) return console.warn('SKIPPED: NATS not reachable');
+    const many = Array.from({ length: 250 }, (_, i) => event(100 + i));
+    // A first attempt that got part of the way (its first 90 events stored), then the whole delivery again.
+    expect(await sut.deliver(subscription(), many.slice(0, 90), signal)).toEqual({ kind: 'acknowledged' });
+    expect(await sut.deliver(subscription(), many, signal)).toEqual({ kind: 'acknowledged' });
+
+    const seqs = (await consumeAll(260)).map((m) => m.body.seq as number).filter((seq) => seq >= 100);
+    expect(seqs).toEqual(many.map((e) => e.seq));
+  });
+
   it('rejects a subscription subject outside the stream', async () => {
     if (!natsUp) return console.warn('SKIPPED: NATS not reachable');
     const outcome = await sut.deliver(
