@@ -74,7 +74,11 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-stream-'));
   const env: Record<string, string> = { ADMIN_TOKEN: ADMIN, SSE_HEARTBEAT_SECONDS: '15' };
   if (withNats) Object.assign(env, { NATS_URL, NATS_STREAM: STREAM, NATS_SUBJECT_PREFIX: SUBJECT_PREFIX });
-  const server = await startServer(dataDir, TOKEN, { env });
+  // BENCH_STREAM_PROFILE=1: a V8 CPU profile of the server, in bench/results/profiles (like npm run bench --profile).
+  const nodeArgs = process.env.BENCH_STREAM_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, 'results', 'profiles')}`]
+    : [];
+  const server = await startServer(dataDir, TOKEN, { env, nodeArgs });
   const scim = (path: string, body: unknown, method = 'POST') =>
     fetch(`${server.url}/scim/v2${path}`, {
       method,
@@ -165,7 +169,10 @@ async function main(): Promise<void> {
 
   let n = 0;
   const createUser = () => scim('/Users', userBody(`bench-stream-${n++}`));
-  const methods: Method[] = withNats ? ['sse', 'nats', 'webhook'] : ['sse', 'webhook'];
+  // BENCH_STREAM_ONLY=nats (or sse, webhook): that transport alone.
+  const methods = (
+    withNats ? (['sse', 'nats', 'webhook'] as Method[]) : (['sse', 'webhook'] as Method[])
+  ).filter((m) => !process.env.BENCH_STREAM_ONLY || m === process.env.BENCH_STREAM_ONLY);
   const results: Record<string, unknown> = {};
 
   for (const method of methods) {
