@@ -30,6 +30,11 @@ export class DeliveryProgress {
     return this.unsaved?.position;
   }
 
+  /** The saved position the unsaved progress continues from. */
+  get base(): number | undefined {
+    return this.unsaved?.base;
+  }
+
   acknowledged(
     base: number,
     lastSeq: number,

@@ -106,11 +106,15 @@ export class SubscriptionWorker {
     }
     const position = this.progress.position ?? subscription.position;
     const entries = await this.entriesAfter(position);
-    // Idle or expiring: both judge the saved position, so save first (false: an admin moved it; look again).
-    if (entries.length === 0) return (await this.flush()) ? this.idle(position) : 'progress';
+    // Idle or a gap: save the progress first and look again (the expiry check must follow a read at once).
+    const gap = entries.length > 0 && entries[0].seq > position + 1;
+    if ((entries.length === 0 || gap) && this.progress.position !== undefined) {
+      await this.flush();
+      return 'progress';
+    }
+    if (entries.length === 0) return this.idle(position);
     this.knownHead = Math.max(this.knownHead, entries[entries.length - 1].seq);
-    if (entries[0].seq > position + 1) {
-      if (!(await this.flush())) return 'progress';
+    if (gap) {
       const missing = `${position + 1}..${entries[0].seq - 1}`;
       return this.expire(`events ${missing} were removed by JOURNAL_RETENTION_DAYS before delivery`);
     }
@@ -147,17 +151,23 @@ export class SubscriptionWorker {
   }
 
   /**
-   * The record, re-read only when its stored rev is not the one this loop last saw: someone else changed it
-   * (an admin's replay, pause or PATCH; another replica's save). Then the unsaved progress is dropped: the
-   * stored record wins, even a replay to the very position saved last, and the loop resends from its position
-   * (at least once; at most positionSaveIntervalMs of events).
+   * The record, re-read only when its stored rev is not the one this loop last saw (an admin change, or
+   * another replica's save). When an admin replayed meanwhile (position moved, or `replays` changed), the
+   * unsaved progress is dropped: the admin's position wins and the loop resends from it (at least once).
    */
   private async current(): Promise<SubscriptionRecord | null> {
     const rev = await this.deps.subscriptions.revision(this.tenantId, this.subscriptionId);
     if (rev !== null && this.record?.rev === rev) return this.record;
-    this.progress.drop();
+    const known = this.record;
     this.record =
       rev === null ? null : await this.deps.subscriptions.find(this.tenantId, this.subscriptionId);
+    if (
+      !this.record ||
+      this.record.position !== (this.progress.base ?? this.record.position) ||
+      replayed(known, this.record)
+    ) {
+      this.progress.drop();
+    }
     return this.record;
   }
 
@@ -246,25 +256,21 @@ export class SubscriptionWorker {
 
   /**
    * Saves the unsaved progress (position, lastDeliveredAt, failing state cleared) and records its one
-   * coalesced attempt. False when someone else changed the record since this loop last saw it: the progress
-   * is dropped (see current()). The attempts are recorded either way: they happened.
+   * coalesced attempt. False when an admin replayed meanwhile: the progress is dropped. The attempts are
+   * recorded either way: they happened.
    */
   private async flush(): Promise<boolean> {
     const unsaved = this.progress.take();
     if (!unsaved) return true;
     const { acknowledged } = unsaved;
-    const saved = await this.save(
-      unsaved.base,
-      (s) => {
-        s.position = unsaved.position;
-        if (!acknowledged) return;
-        s.lastDeliveredAt = acknowledged.at;
-        s.attempts = 0;
-        delete s.failingSince;
-        delete s.nextAttemptAt;
-      },
-      false,
-    );
+    const saved = await this.save(unsaved.base, (s) => {
+      s.position = unsaved.position;
+      if (!acknowledged) return;
+      s.lastDeliveredAt = acknowledged.at;
+      s.attempts = 0;
+      delete s.failingSince;
+      delete s.nextAttemptAt;
+    });
     if (acknowledged) {
       await this.deps.subscriptions.recordAttempt(
         coalescedAttempt(this.subscriptionId, acknowledged),
@@ -305,16 +311,11 @@ export class SubscriptionWorker {
 
   /**
    * Applies a delivery change by compare-and-swap onto the record this loop knows. When someone changed the
-   * record meanwhile, the change is applied onto the fresh record (`reapply`, a failure's bookkeeping) unless
-   * its position is no longer `expectedPosition` (a replay), or dropped at once (unsaved progress, see
-   * current()); the loop then goes on from the stored position (at least once: a resend, never a loss).
-   * False when dropped.
+   * record meanwhile, the change is applied onto the fresh record, unless an admin replayed (the position is
+   * no longer `expectedPosition`, or `replays` changed): then the change is dropped and the loop goes on from
+   * the new position (at least once: a resend, never a loss). False when dropped.
    */
-  private async save(
-    expectedPosition: number,
-    change: (s: SubscriptionRecord) => void,
-    reapply = true,
-  ): Promise<boolean> {
+  private async save(expectedPosition: number, change: (s: SubscriptionRecord) => void): Promise<boolean> {
     for (let attempt = 0; attempt < 5 && this.record; attempt++) {
       const current: SubscriptionRecord = this.record;
       if (current.position !== expectedPosition) return false;
@@ -326,7 +327,7 @@ export class SubscriptionWorker {
         return true;
       }
       this.record = await this.deps.subscriptions.find(this.tenantId, this.subscriptionId);
-      if (!reapply) return false;
+      if (replayed(current, this.record)) return false;
     }
     return false;
   }
@@ -349,4 +350,9 @@ export class SubscriptionWorker {
       this.wakeUp = done;
     });
   }
+}
+
+/** True when an admin replayed between the two versions of the record (a position set, even to the same). */
+function replayed(before: SubscriptionRecord | null, after: SubscriptionRecord | null): boolean {
+  return (before?.replays ?? 0) !== (after?.replays ?? 0);
 }
