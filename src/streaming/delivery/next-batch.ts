@@ -27,3 +27,10 @@ export function nextBatch(
   }
   return { events, batch, lastSeq };
 }
+
+/** Events per delivery: a webhook's maxBatchSize (1 by default), natsEventsPerDelivery for NATS, else 1. */
+export function batchLimit(subscription: SubscriptionRecord, natsEventsPerDelivery: number): number {
+  const { delivery } = subscription;
+  if (delivery.method === 'webhook') return delivery.maxBatchSize ?? 1;
+  return delivery.method === 'nats' ? natsEventsPerDelivery : 1;
+}

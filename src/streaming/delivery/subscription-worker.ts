@@ -9,7 +9,7 @@ import { DeliveryLease } from './delivery-lease';
 import { planFailure } from './delivery-failure';
 import { coalescedAttempt, DeliveryProgress } from './delivery-progress';
 import type { DeliverySettings } from './delivery-settings';
-import { nextBatch } from './next-batch';
+import { batchLimit, nextBatch } from './next-batch';
 import type { DeliveryOutcome } from './push-transport';
 import type { PushTransportRegistry } from './push-transport.registry';
 
@@ -119,12 +119,7 @@ export class SubscriptionWorker {
       return this.expire(`events ${missing} were removed by JOURNAL_RETENTION_DAYS before delivery`);
     }
     const delivery = subscription.delivery;
-    const max =
-      delivery.method === 'webhook'
-        ? (delivery.maxBatchSize ?? 1)
-        : delivery.method === 'nats'
-          ? this.deps.settings.natsEventsPerDelivery
-          : 1;
+    const max = batchLimit(subscription, this.deps.settings.natsEventsPerDelivery);
     const { events, batch, lastSeq } = nextBatch(subscription, position, entries, max);
     if (events.length === 0) {
       this.progress.skipped(subscription.position, lastSeq);
