@@ -17,6 +17,11 @@ export interface DeliveryAttemptRecord {
   status?: number;
   durationMs: number;
   error?: string;
+  /**
+   * Acknowledged deliveries this record stands for (absent = 1): successful attempts are recorded once per
+   * saved position, covering fromSeq..toSeq; `durationMs` is then their summed duration. Failures are one each.
+   */
+  deliveries?: number;
 }
 
 /** An event that could not be delivered within maxRetryHours (or was refused for good): kept, replayable. */
@@ -31,6 +36,11 @@ export abstract class SubscriptionRepository {
   /** Throws ScimError 409 when the id exists. */
   abstract insert(subscription: SubscriptionRecord): Promise<void>;
   abstract find(tenantId: string, id: string): Promise<SubscriptionRecord | null>;
+  /**
+   * The record's `rev` alone (null when gone): the deliverer compares it before each delivery to learn cheaply
+   * whether an admin (or another replica) changed the record since it last read or wrote it.
+   */
+  abstract revision(tenantId: string, id: string): Promise<number | null>;
   /** By id alone (the SSE endpoint learns the tenant from the subscription). */
   abstract findById(id: string): Promise<SubscriptionRecord | null>;
   /** One tenant's subscriptions, by createdAt then id. */

@@ -75,6 +75,11 @@ export interface SubscriptionRecord {
    * are moved over like filtered ones, until the subject is added again. The stream covers all other subjects.
    */
   excludedSubjects?: string[];
+  /**
+   * How many times an admin replayed (moved the position; absent = 0). A deliverer that holds acknowledged
+   * progress not saved yet drops it when this changed, even when the replay set the very position it saved last.
+   */
+  replays?: number;
   /** Revision for compare-and-swap updates. */
   rev: number;
 }

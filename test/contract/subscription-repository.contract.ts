@@ -123,6 +123,15 @@ export function describeSubscriptionRepositoryContract(
       await expect(sut().update({ ...subscription('gone'), rev: 2 })).resolves.toBe(false);
     });
 
+    it('answers the rev alone, for the tenant only, null when gone', async () => {
+      await sut().insert(subscription('a'));
+      await sut().update({ ...subscription('a'), position: 5, rev: 2 });
+
+      await expect(sut().revision('t1', 'a')).resolves.toBe(2);
+      await expect(sut().revision('t2', 'a')).resolves.toBeNull();
+      await expect(sut().revision('t1', 'gone')).resolves.toBeNull();
+    });
+
     it('gives a lease to one owner at a time, renews it for that owner, and frees it on release', async () => {
       await sut().insert(subscription('a'));
 

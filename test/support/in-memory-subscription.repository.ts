@@ -26,6 +26,10 @@ export class InMemorySubscriptionRepositoryForTests extends SubscriptionReposito
     const found = this.records.get(id);
     return found && found.tenantId === tenantId ? structuredClone(found) : null;
   }
+  async revision(tenantId: string, id: string): Promise<number | null> {
+    const found = this.records.get(id);
+    return found && found.tenantId === tenantId ? found.rev : null;
+  }
   async findById(id: string): Promise<SubscriptionRecord | null> {
     const found = this.records.get(id);
     return found ? structuredClone(found) : null;

@@ -82,6 +82,11 @@ export class EmbeddedSubscriptionRepository extends SubscriptionRepository {
     return record && record.tenantId === tenantId ? structuredClone(record) : null;
   }
 
+  async revision(tenantId: string, id: string): Promise<number | null> {
+    const record = this.records.get(id);
+    return record && record.tenantId === tenantId ? record.rev : null;
+  }
+
   async findById(id: string): Promise<SubscriptionRecord | null> {
     const record = this.records.get(id);
     return record ? structuredClone(record) : null;

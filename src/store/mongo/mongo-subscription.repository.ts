@@ -63,6 +63,11 @@ export class MongoSubscriptionRepository extends SubscriptionRepository {
     return doc ? fromStored<SubscriptionRecord>(doc) : null;
   }
 
+  async revision(tenantId: string, id: string): Promise<number | null> {
+    const doc = await this.subscriptions.findOne({ _id: id, tenantId }, { projection: { rev: 1 } });
+    return doc ? doc.rev : null;
+  }
+
   async findById(id: string): Promise<SubscriptionRecord | null> {
     const doc = await this.subscriptions.findOne({ _id: id });
     return doc ? fromStored<SubscriptionRecord>(doc) : null;

@@ -200,6 +200,8 @@ export class SubscriptionAdminService {
     await this.assertKept(tenantId, dto.fromSeq, head, 'fromSeq');
     const next = await this.mutate(current, (s) => {
       s.position = dto.fromSeq - 1;
+      // Tells a deliverer with unsaved progress that the position was set, even if to the one it saved.
+      s.replays = (s.replays ?? 0) + 1;
       this.clearFailure(s);
       if (s.state === 'expired') {
         s.state = 'active';

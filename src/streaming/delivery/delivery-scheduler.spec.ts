@@ -58,6 +58,7 @@ function fakePorts(journal: JournalEntry[]) {
   const leases = new Map<string, { owner: string; until: number }>();
   const subscriptions = mock<SubscriptionRepository>();
   subscriptions.find.mockImplementation(async (_t, id) => structuredClone(records.get(id) ?? null));
+  subscriptions.revision.mockImplementation(async (_t, id) => records.get(id)?.rev ?? null);
   subscriptions.listAll.mockImplementation(async () => [...records.values()].map((r) => structuredClone(r)));
   subscriptions.update.mockImplementation(async (next) => {
     const current = records.get(next.id);
@@ -103,6 +104,19 @@ class ScriptedTransport extends PushTransport {
   }
 }
 
+/** The positions saved through update(), with when. */
+function recordSaves(ports: ReturnType<typeof fakePorts>): { at: number; position: number }[] {
+  const saves: { at: number; position: number }[] = [];
+  const update = ports.subscriptions.update.getMockImplementation()!;
+  ports.subscriptions.update.mockImplementation(async (next) => {
+    const previous = ports.records.get(next.id)?.position;
+    const done = await update(next);
+    if (done && next.position !== previous) saves.push({ at: Date.now(), position: next.position });
+    return done;
+  });
+  return saves;
+}
+
 async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -139,7 +153,7 @@ describe(DeliveryScheduler.name, () => {
     await Promise.all(schedulers.map((s) => s.stop()));
   });
 
-  it('delivers every event in seq order, one at a time, and persists the position after each ack', async () => {
+  it('delivers every event in seq order, one at a time, and persists the position once acknowledged', async () => {
     const ports = fakePorts([1, 2, 3, 4, 5].map((n) => entry(n)));
     ports.records.set('sub', record());
     const transport = new ScriptedTransport();
@@ -151,7 +165,7 @@ describe(DeliveryScheduler.name, () => {
     expect(transport.received[0][0].id).toBe(`${T}:1`);
     expect(transport.maxInFlight).toBe(1);
     expect(ports.subscriptions.recordAttempt).toHaveBeenCalledWith(
-      expect.objectContaining({ fromSeq: 5, toSeq: 5, outcome: 'acknowledged', status: 200 }),
+      expect.objectContaining({ toSeq: 5, outcome: 'acknowledged', status: 200 }),
       100,
     );
   });
@@ -166,7 +180,8 @@ describe(DeliveryScheduler.name, () => {
 
     await until(() => ports.records.get('sub')!.position === 20);
 
-    expect(ports.journal.read.mock.calls.length).toBeLessThanOrEqual(2);
+    // One read for the 20, then going idle: one finding nothing, the position saved, one more to judge expiry.
+    expect(ports.journal.read.mock.calls.length).toBeLessThanOrEqual(3);
   });
 
   it('sends batches of up to maxBatchSize events', async () => {
@@ -439,5 +454,181 @@ describe(DeliveryScheduler.name, () => {
     await sut.stop();
 
     expect(ports.leases.has('sub')).toBe(false);
+  });
+
+  describe('position saves', () => {
+    const steady = (n: number) => Array.from({ length: n }, (_, i) => entry(i + 1));
+
+    it('saves the position at most every positionSaveIntervalMs under a steady stream', async () => {
+      const ports = fakePorts(steady(150));
+      ports.records.set('sub', record());
+      const saves = recordSaves(ports);
+      const transport = new ScriptedTransport();
+      const startedAt = Date.now();
+      scheduler(ports, transport, new JournalNotifier(), { ...FAST, positionSaveIntervalMs: 50 }).start();
+
+      await until(() => ports.records.get('sub')!.position === 150, 5000);
+
+      const elapsed = Date.now() - startedAt;
+      expect(transport.received).toHaveLength(150);
+      // All but the last save (going idle) are at least an interval apart.
+      const gaps = saves.slice(0, -1).map((save, i) => (i === 0 ? Infinity : save.at - saves[i - 1].at));
+      expect(gaps.every((gap) => gap >= 45)).toBe(true);
+      expect(saves.length).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 1);
+      expect(saves.length).toBeGreaterThanOrEqual(3); // saved on the way, not only when idle
+      expect(saves.length).toBeLessThan(150 / 5);
+      expect(saves.map((save) => save.position)).toEqual(
+        [...saves.map((save) => save.position)].sort((a, b) => a - b),
+      );
+    });
+
+    it('saves the position at once when the loop goes idle', async () => {
+      const ports = fakePorts(steady(3));
+      ports.records.set('sub', record());
+      const saves = recordSaves(ports);
+      scheduler(ports, new ScriptedTransport(), new JournalNotifier(), {
+        ...FAST,
+        positionSaveIntervalMs: 60_000,
+      }).start();
+
+      await until(() => ports.records.get('sub')!.position === 3, 1000);
+
+      expect(saves.map((save) => save.position)).toEqual([3]);
+      expect(ports.records.get('sub')!.lastDeliveredAt).toEqual(expect.any(String));
+    });
+
+    it('saves what was acknowledged before it stops', async () => {
+      const ports = fakePorts(steady(1000));
+      ports.records.set('sub', record());
+      const transport = new ScriptedTransport();
+      const sut = scheduler(ports, transport, new JournalNotifier(), {
+        ...FAST,
+        positionSaveIntervalMs: 60_000,
+      });
+      sut.start();
+      await until(() => transport.received.length >= 5);
+      expect(ports.records.get('sub')!.position).toBe(0);
+
+      await sut.stop();
+
+      expect(ports.records.get('sub')!.position).toBe(transport.received.at(-1)![0].seq);
+      expect(ports.leases.has('sub')).toBe(false);
+    });
+
+    it('saves unsaved progress before a failure is recorded, then records the failure on its own', async () => {
+      const ports = fakePorts(steady(3));
+      ports.records.set('sub', record());
+      const transport = new ScriptedTransport([
+        { kind: 'acknowledged', status: 200 },
+        { kind: 'acknowledged', status: 200 },
+        { kind: 'retry', status: 503, detail: 'HTTP 503' },
+      ]);
+      scheduler(ports, transport, new JournalNotifier(), { ...FAST, positionSaveIntervalMs: 60_000 }).start();
+
+      await until(() => ports.records.get('sub')!.position === 3);
+
+      expect(
+        ports.subscriptions.recordAttempt.mock.calls.map(([a]) => [a.fromSeq, a.toSeq, a.outcome]),
+      ).toEqual([
+        [1, 2, 'acknowledged'],
+        [3, 3, 'retry'],
+        [3, 3, 'acknowledged'],
+      ]);
+      expect(ports.records.get('sub')).toMatchObject({ attempts: 0 });
+    });
+
+    it('lets a replay during unsaved progress win: the unsaved position is dropped, delivery resumes after the replay', async () => {
+      const ports = fakePorts(steady(40));
+      ports.records.set('sub', record());
+      const saves = recordSaves(ports);
+      const transport = new ScriptedTransport();
+      scheduler(ports, transport, new JournalNotifier(), { ...FAST, positionSaveIntervalMs: 60_000 }).start();
+      await until(() => transport.received.length >= 10);
+
+      // The admin API: a compare-and-swap with the next rev, position = fromSeq - 1 (here the saved one, 0).
+      const stored = ports.records.get('sub')!;
+      expect(stored.position).toBe(0);
+      ports.records.set('sub', { ...stored, position: 0, replays: 1, rev: stored.rev + 1 });
+      const replayedAt = transport.received.length;
+      await until(() => ports.records.get('sub')!.position === 40);
+
+      const after = transport.received.slice(replayedAt).map((b) => b[0].seq);
+      const restart = after.indexOf(1);
+      expect(restart).toBeGreaterThanOrEqual(0);
+      expect(restart).toBeLessThanOrEqual(1); // at most the attempt in flight during the replay
+      expect(after.slice(restart)).toEqual(steady(40).map((e) => e.seq));
+      expect(saves.map((save) => save.position)).toEqual([40]);
+    });
+
+    it('keeps unsaved progress through an admin change that did not move the position (a PATCH)', async () => {
+      const ports = fakePorts(steady(40));
+      ports.records.set('sub', record());
+      const transport = new ScriptedTransport();
+      scheduler(ports, transport, new JournalNotifier(), { ...FAST, positionSaveIntervalMs: 60_000 }).start();
+      await until(() => transport.received.length >= 10);
+
+      const stored = ports.records.get('sub')!;
+      ports.records.set('sub', { ...stored, name: 'renamed', rev: stored.rev + 1 });
+      await until(() => ports.records.get('sub')!.position === 40);
+
+      expect(transport.received.map((b) => b[0].seq)).toEqual(steady(40).map((e) => e.seq));
+      expect(ports.records.get('sub')!.name).toBe('renamed');
+    });
+
+    it('coalesces acknowledged attempts into one record per saved position, covering fromSeq..toSeq', async () => {
+      const ports = fakePorts(steady(6));
+      ports.records.set('sub', record());
+      scheduler(ports, new ScriptedTransport(), new JournalNotifier(), {
+        ...FAST,
+        positionSaveIntervalMs: 60_000,
+      }).start();
+
+      await until(() => ports.records.get('sub')!.position === 6);
+
+      expect(ports.subscriptions.recordAttempt).toHaveBeenCalledTimes(1);
+      expect(ports.subscriptions.recordAttempt).toHaveBeenCalledWith(
+        {
+          subscriptionId: 'sub',
+          fromSeq: 1,
+          toSeq: 6,
+          at: expect.any(String),
+          outcome: 'acknowledged',
+          status: 200,
+          durationMs: expect.any(Number),
+          deliveries: 6,
+        },
+        100,
+      );
+    });
+
+    it('renews the lease only when what is left would not outlive the next attempt', async () => {
+      const ports = fakePorts(steady(60));
+      ports.records.set('sub', record({ delivery: { method: 'webhook', url: 'https://x', timeoutMs: 100 } }));
+      const transport = new ScriptedTransport();
+      const startedAt = Date.now();
+      scheduler(ports, transport, new JournalNotifier(), { ...FAST, leaseTtlMs: 3000 }).start();
+
+      await until(() => ports.records.get('sub')!.position === 60);
+
+      // 60 attempts of ~2 ms, lease 3 s: the first take covers them all (before: one renewal per attempt).
+      expect(Date.now() - startedAt).toBeLessThan(1000);
+      expect(ports.subscriptions.acquireLease.mock.calls.length).toBeLessThanOrEqual(2);
+      // Still: the lease outlives every attempt (timeout + margin) when it starts.
+      for (const [, , ttl] of ports.subscriptions.acquireLease.mock.calls)
+        expect(ttl).toBeGreaterThanOrEqual(3000);
+    });
+
+    it('renews the lease before an attempt whose timeout the lease left would not outlive', async () => {
+      const ports = fakePorts(steady(20));
+      ports.records.set('sub', record());
+      scheduler(ports, new ScriptedTransport(), new JournalNotifier(), FAST).start();
+
+      await until(() => ports.records.get('sub')!.position === 20);
+
+      // Lease 300 ms, attempt timeout 10 s: renewed once for timeout + 5 s + a third of the lease, then held.
+      const ttls = ports.subscriptions.acquireLease.mock.calls.map(([, , ttl]) => ttl);
+      expect(ttls).toContain(15_100);
+      expect(ttls.length).toBeLessThanOrEqual(3);
+    });
   });
 });

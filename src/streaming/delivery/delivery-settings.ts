@@ -19,6 +19,13 @@ export interface DeliverySettings {
    * write rate. A failure mid-way retries the whole batch; JetStream drops the repeats by Nats-Msg-Id.
    */
   natsEventsPerDelivery: number;
+  /**
+   * How often a loop saves its position at most while more events are waiting (100 ms): a save is a
+   * compare-and-swap of the whole record and a durable write on the event loop that serves SCIM. Always saved
+   * when the loop goes idle or stops and before a failure or state change; after a crash, up to this much of
+   * acknowledged events is delivered again (same ids).
+   */
+  positionSaveIntervalMs: number;
 }
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
@@ -29,6 +36,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   attemptsKept: 100,
   readLimit: 500,
   natsEventsPerDelivery: 250,
+  positionSaveIntervalMs: 100,
 };
 
 /** DI token of a Partial<DeliverySettings> overriding the defaults (tests). */

@@ -3,11 +3,13 @@ import type { JournalEntry, JournalRepository } from '../../store/ports';
 import type { SubscriptionRepository } from '../../store/subscription.port';
 import type { JournalNotifier } from '../journal-notifier';
 import type { StreamMetrics } from '../stream.metrics';
-import { StreamEvent, toStreamEvent } from '../stream-event';
+import type { StreamEvent } from '../stream-event';
 import type { SubscriptionRecord } from '../subscription';
-import { wantsEntry } from '../subscription-filter';
-import { retryDelay } from './backoff';
+import { DeliveryLease } from './delivery-lease';
+import { planFailure } from './delivery-failure';
+import { coalescedAttempt, DeliveryProgress } from './delivery-progress';
 import type { DeliverySettings } from './delivery-settings';
+import { batchLimit, nextBatch } from './next-batch';
 import type { DeliveryOutcome } from './push-transport';
 import type { PushTransportRegistry } from './push-transport.registry';
 
@@ -23,7 +25,6 @@ export interface WorkerDependencies {
 }
 
 type Step = 'progress' | 'idle' | 'stop';
-const HOUR_MS = 3_600_000;
 
 /**
  * The delivery loop of one subscription on this replica (issue "Streaming", Guarantees; docs/streaming.md):
@@ -31,21 +32,35 @@ const HOUR_MS = 3_600_000;
  * the transport of its method, and move the position only once the consumer acknowledged. One attempt in
  * flight, so events arrive in seq order. Ends when the lease belongs to another replica, the subscription
  * is no longer active, or the scheduler stops (the signal); the scheduler starts it again when needed.
+ *
+ * Acknowledged progress is saved at most every positionSaveIntervalMs while events keep coming, always when
+ * the loop goes idle or ends and before any failure or state change (DeliveryProgress); before each delivery
+ * the record's rev is compared, so an admin's replay or pause still takes effect before the next one.
  */
 export class SubscriptionWorker {
   private wakeUp?: () => void;
   private pendingWake = false;
-  private leaseRenewedAt = 0;
   private knownHead = 0;
   /** Entries read ahead and not yet passed (one journal read serves many single-event deliveries). */
   private readAhead: JournalEntry[] = [];
+  /** The record as last read or written by this loop; re-read when the stored rev differs. */
+  private record: SubscriptionRecord | null = null;
+  private readonly progress = new DeliveryProgress();
+  private readonly lease: DeliveryLease;
 
   constructor(
     readonly subscriptionId: string,
     private readonly tenantId: string,
     private readonly deps: WorkerDependencies,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    this.lease = new DeliveryLease(
+      deps.subscriptions,
+      subscriptionId,
+      deps.replicaId,
+      deps.settings.leaseTtlMs,
+    );
+  }
 
   async run(): Promise<void> {
     const unsubscribe = this.deps.notifier.onCommit(this.tenantId, (lastSeq) => {
@@ -61,18 +76,12 @@ export class SubscriptionWorker {
       }
     } catch (error) {
       // A store failure: the scheduler's next scan starts the loop again.
-      if (!this.signal.aborted) {
-        this.deps.logger.error({
-          msg: 'Delivery loop failed',
-          subscriptionId: this.subscriptionId,
-          err: error,
-        });
-      }
+      if (!this.signal.aborted) this.logFailure('Delivery loop failed', error);
     } finally {
       unsubscribe();
-      await this.deps.subscriptions
-        .releaseLease(this.subscriptionId, this.deps.replicaId)
-        .catch(() => undefined);
+      // What the consumer acknowledged is saved before the lease goes (a crash before it resends it).
+      await this.flush().catch((error) => this.logFailure('Saving the position failed', error));
+      await this.lease.release().catch(() => undefined);
     }
   }
 
@@ -83,9 +92,9 @@ export class SubscriptionWorker {
   }
 
   private async step(): Promise<Step> {
-    if (!(await this.holdLease(this.deps.settings.leaseTtlMs))) return 'stop';
+    if (!(await this.lease.hold())) return 'stop';
     this.pendingWake = false;
-    const subscription = await this.deps.subscriptions.find(this.tenantId, this.subscriptionId);
+    const subscription = await this.current();
     if (!subscription || subscription.state !== 'active') return 'stop';
     const transport = this.deps.transports.get(subscription.delivery.method);
     if (!transport) return 'stop';
@@ -95,28 +104,32 @@ export class SubscriptionWorker {
       await this.sleep(Math.min(waitMs, this.deps.settings.leaseTtlMs / 3));
       return 'progress';
     }
-    const entries = await this.entriesAfter(subscription.position);
-    if (entries.length === 0) return this.idle(subscription);
-    this.knownHead = Math.max(this.knownHead, entries[entries.length - 1].seq);
-    if (entries[0].seq > subscription.position + 1) {
-      const missing = `${subscription.position + 1}..${entries[0].seq - 1}`;
-      return this.expire(
-        subscription,
-        `events ${missing} were removed by JOURNAL_RETENTION_DAYS before delivery`,
-      );
-    }
-    const { events, batch, lastSeq } = this.nextBatch(subscription, entries);
-    if (events.length === 0) {
-      await this.save(subscription, (s) => (s.position = lastSeq));
-      this.deps.metrics.lag(this.subscriptionId, this.knownHead - lastSeq);
+    const position = this.progress.position ?? subscription.position;
+    const entries = await this.entriesAfter(position);
+    // Idle or a gap: save the progress first and look again (the expiry check must follow a read at once).
+    const gap = entries.length > 0 && entries[0].seq > position + 1;
+    if ((entries.length === 0 || gap) && this.progress.position !== undefined) {
+      await this.flush();
       return 'progress';
     }
+    if (entries.length === 0) return this.idle(position);
+    this.knownHead = Math.max(this.knownHead, entries[entries.length - 1].seq);
+    if (gap) {
+      const missing = `${position + 1}..${entries[0].seq - 1}`;
+      return this.expire(`events ${missing} were removed by JOURNAL_RETENTION_DAYS before delivery`);
+    }
     const delivery = subscription.delivery;
+    const max = batchLimit(subscription, this.deps.settings.natsEventsPerDelivery);
+    const { events, batch, lastSeq } = nextBatch(subscription, position, entries, max);
+    if (events.length === 0) {
+      this.progress.skipped(subscription.position, lastSeq);
+      this.deps.metrics.lag(this.subscriptionId, this.knownHead - lastSeq);
+      if (this.progress.due(this.deps.settings.positionSaveIntervalMs)) await this.flush();
+      return 'progress';
+    }
     const timeoutMs =
       delivery.method === 'webhook' || delivery.method === 'push' ? (delivery.timeoutMs ?? 10_000) : 10_000;
-    // The lease must outlive the attempt, or another replica could send the next event meanwhile.
-    if (!(await this.holdLease(Math.max(this.deps.settings.leaseTtlMs, timeoutMs + 5000), true)))
-      return 'stop';
+    if (!(await this.lease.holdFor(timeoutMs))) return 'stop';
     const started = Date.now();
     let outcome: DeliveryOutcome;
     try {
@@ -125,8 +138,32 @@ export class SubscriptionWorker {
       outcome = { kind: 'retry', detail: `transport failed: ${(error as Error).message ?? String(error)}` };
     }
     if (this.signal.aborted && outcome.kind !== 'acknowledged') return 'stop';
-    await this.settle(subscription, events, lastSeq, outcome, Date.now() - started);
+    const durationMs = Date.now() - started;
+    if (outcome.kind === 'acknowledged')
+      await this.acknowledged(subscription, events, lastSeq, outcome, durationMs);
+    else await this.failed(subscription, position, events, lastSeq, outcome, durationMs);
     return 'progress';
+  }
+
+  /**
+   * The record, re-read only when its stored rev is not the one this loop last saw (an admin change, or
+   * another replica's save). When an admin replayed meanwhile (position moved, or `replays` changed), the
+   * unsaved progress is dropped: the admin's position wins and the loop resends from it (at least once).
+   */
+  private async current(): Promise<SubscriptionRecord | null> {
+    const rev = await this.deps.subscriptions.revision(this.tenantId, this.subscriptionId);
+    if (rev !== null && this.record?.rev === rev) return this.record;
+    const known = this.record;
+    this.record =
+      rev === null ? null : await this.deps.subscriptions.find(this.tenantId, this.subscriptionId);
+    if (
+      !this.record ||
+      this.record.position !== (this.progress.base ?? this.record.position) ||
+      replayed(known, this.record)
+    ) {
+      this.progress.drop();
+    }
+    return this.record;
   }
 
   /**
@@ -140,37 +177,7 @@ export class SubscriptionWorker {
     return this.readAhead;
   }
 
-  /**
-   * Up to maxBatchSize (webhook) or natsEventsPerDelivery (NATS) wanted events; `lastSeq` also covers the unwanted
-   * entries among and after them.
-   */
-  private nextBatch(
-    subscription: SubscriptionRecord,
-    entries: JournalEntry[],
-  ): { events: StreamEvent[]; batch: JournalEntry[]; lastSeq: number } {
-    const { delivery } = subscription;
-    const max =
-      delivery.method === 'webhook'
-        ? (delivery.maxBatchSize ?? 1)
-        : delivery.method === 'nats'
-          ? this.deps.settings.natsEventsPerDelivery
-          : 1;
-    const events: StreamEvent[] = [];
-    const batch: JournalEntry[] = [];
-    let lastSeq = subscription.position;
-    for (const entry of entries) {
-      const wanted = wantsEntry(subscription, entry);
-      if (wanted && events.length === max) break;
-      if (wanted) {
-        events.push(toStreamEvent(entry));
-        batch.push(entry);
-      }
-      lastSeq = entry.seq;
-    }
-    return { events, batch, lastSeq };
-  }
-
-  private async settle(
+  private async acknowledged(
     subscription: SubscriptionRecord,
     events: StreamEvent[],
     lastSeq: number,
@@ -178,121 +185,112 @@ export class SubscriptionWorker {
     durationMs: number,
   ): Promise<void> {
     const method = subscription.delivery.method;
+    const now = Date.now();
+    this.deps.metrics.attempt(method, outcome.kind);
+    this.deps.metrics.acknowledged(
+      method,
+      events.map((e) => e.time),
+      now,
+    );
+    this.progress.acknowledged(subscription.position, lastSeq, {
+      fromSeq: events[0].seq,
+      toSeq: events[events.length - 1].seq,
+      at: new Date(now).toISOString(),
+      status: outcome.status,
+      durationMs,
+    });
+    this.deps.metrics.lag(this.subscriptionId, this.knownHead - lastSeq);
+    // A recovery from failures clears the failing state at once; otherwise save at most every interval.
+    const failing = subscription.attempts > 0 || subscription.failingSince || subscription.nextAttemptAt;
+    if (failing || this.progress.due(this.deps.settings.positionSaveIntervalMs, now)) await this.flush();
+  }
+
+  private async failed(
+    subscription: SubscriptionRecord,
+    position: number,
+    events: StreamEvent[],
+    lastSeq: number,
+    outcome: Exclude<DeliveryOutcome, { kind: 'acknowledged' }>,
+    durationMs: number,
+  ): Promise<void> {
+    // What was acknowledged before this failure is saved (and its attempts recorded) first, in order.
+    await this.flush();
+    const method = subscription.delivery.method;
     const now = new Date();
     const at = now.toISOString();
     this.deps.metrics.attempt(method, outcome.kind);
-    const attempt = {
-      subscriptionId: this.subscriptionId,
-      fromSeq: events[0].seq,
-      toSeq: events[events.length - 1].seq,
-      at,
-      status: outcome.status,
-      durationMs,
-    };
-    if (outcome.kind === 'acknowledged') {
-      this.deps.metrics.acknowledged(
-        method,
-        events.map((e) => e.time),
-        now.getTime(),
-      );
-      await this.save(subscription, (s) => {
-        s.position = lastSeq;
-        s.lastDeliveredAt = at;
-        s.attempts = 0;
-        delete s.failingSince;
-        delete s.nextAttemptAt;
-      });
-      this.deps.metrics.lag(this.subscriptionId, this.knownHead - lastSeq);
-      await this.deps.subscriptions.recordAttempt(
-        { ...attempt, outcome: 'acknowledged' },
-        this.deps.settings.attemptsKept,
-      );
-      return;
-    }
-    const lastError = {
-      at,
-      detail: outcome.detail,
-      ...(outcome.status !== undefined ? { status: outcome.status } : {}),
-    };
-    const failingSince = subscription.failingSince ?? at;
-    const windowOver = now.getTime() - Date.parse(failingSince) >= subscription.maxRetryHours * HOUR_MS;
-    let recorded: string;
-    if (outcome.kind === 'gone') {
-      recorded = 'paused';
-      await this.save(subscription, (s) => {
-        s.state = 'paused';
-        s.stateReason = outcome.detail;
-        s.lastError = lastError;
-        delete s.nextAttemptAt;
-      });
-    } else if (outcome.kind === 'reject' || windowOver) {
-      recorded = outcome.kind === 'reject' ? 'rejected' : 'dead-lettered';
-      const reason =
-        outcome.kind === 'reject'
-          ? outcome.detail
-          : `${outcome.detail}; retried for ${subscription.maxRetryHours} h`;
+    const plan = planFailure(subscription, outcome, lastSeq, events.length, this.deps.settings.retry, now);
+    if (plan.deadLetterReason !== undefined) {
       for (const event of events) {
         await this.deps.subscriptions.addDeadLetter({
           subscriptionId: this.subscriptionId,
           seq: event.seq,
           at,
-          reason,
+          reason: plan.deadLetterReason,
         });
       }
       this.deps.metrics.deadLettered(method, events.length);
-      await this.save(subscription, (s) => {
-        s.position = lastSeq;
-        s.attempts = 0;
-        s.deadLettered += events.length;
-        s.lastError = lastError;
-        delete s.failingSince;
-        delete s.nextAttemptAt;
-      });
-    } else {
-      recorded = 'retry';
-      const attempts = subscription.attempts + 1;
-      const delay = retryDelay(attempts, this.deps.settings.retry, outcome.retryAfterMs);
-      await this.save(subscription, (s) => {
-        s.attempts = attempts;
-        s.failingSince = failingSince;
-        s.nextAttemptAt = new Date(now.getTime() + delay).toISOString();
-        s.lastError = lastError;
-      });
     }
+    await this.save(position, plan.change);
+    const fromSeq = events[0].seq;
+    const toSeq = events[events.length - 1].seq;
     // One structured line per failed attempt: ids, seqs, status, detail; never a secret or a signature.
     this.deps.logger.warn({
       msg: 'Delivery attempt failed',
-      subscriptionId: this.subscriptionId,
-      tenantId: this.tenantId,
-      method,
-      fromSeq: attempt.fromSeq,
-      toSeq: attempt.toSeq,
-      status: outcome.status,
-      outcome: recorded,
-      detail: outcome.detail,
+      ...{ subscriptionId: this.subscriptionId, tenantId: this.tenantId, method, fromSeq, toSeq },
+      ...{ status: outcome.status, outcome: plan.recorded, detail: outcome.detail },
     });
     await this.deps.subscriptions.recordAttempt(
-      { ...attempt, outcome: recorded, error: outcome.detail },
+      {
+        ...{ subscriptionId: this.subscriptionId, fromSeq, toSeq, at, status: outcome.status, durationMs },
+        ...{ outcome: plan.recorded, error: outcome.detail },
+      },
       this.deps.settings.attemptsKept,
     );
   }
 
-  private async idle(subscription: SubscriptionRecord): Promise<Step> {
+  /**
+   * Saves the unsaved progress (position, lastDeliveredAt, failing state cleared) and records its one
+   * coalesced attempt. False when an admin replayed meanwhile: the progress is dropped. The attempts are
+   * recorded either way: they happened.
+   */
+  private async flush(): Promise<boolean> {
+    const unsaved = this.progress.take();
+    if (!unsaved) return true;
+    const { acknowledged } = unsaved;
+    const saved = await this.save(unsaved.base, (s) => {
+      s.position = unsaved.position;
+      if (!acknowledged) return;
+      s.lastDeliveredAt = acknowledged.at;
+      s.attempts = 0;
+      delete s.failingSince;
+      delete s.nextAttemptAt;
+    });
+    if (acknowledged) {
+      await this.deps.subscriptions.recordAttempt(
+        coalescedAttempt(this.subscriptionId, acknowledged),
+        this.deps.settings.attemptsKept,
+      );
+    }
+    return saved;
+  }
+
+  private async idle(position: number): Promise<Step> {
     const head = await this.deps.journal.lastSeq(this.tenantId);
     this.knownHead = head;
     // Nothing left to read, yet the head is further: retention removed everything the subscription missed.
-    if (head > subscription.position) {
+    if (head > position) {
       return this.expire(
-        subscription,
-        `events ${subscription.position + 1}..${head} were removed by JOURNAL_RETENTION_DAYS before delivery`,
+        `events ${position + 1}..${head} were removed by JOURNAL_RETENTION_DAYS before delivery`,
       );
     }
     this.deps.metrics.lag(this.subscriptionId, 0);
     return 'idle';
   }
 
-  private async expire(subscription: SubscriptionRecord, reason: string): Promise<Step> {
-    await this.save(subscription, (s) => {
+  private async expire(reason: string): Promise<Step> {
+    if (!this.record) return 'stop';
+    await this.save(this.record.position, (s) => {
       s.state = 'expired';
       s.stateReason = `${reason}; replay from the oldest event kept to resume`;
       delete s.nextAttemptAt;
@@ -307,30 +305,30 @@ export class SubscriptionWorker {
   }
 
   /**
-   * Applies a delivery change by compare-and-swap. When an admin changed the record meanwhile, the change is
-   * applied onto the fresh record, unless its position moved (a replay): then the delivery result is dropped
-   * and the loop goes on from the new position (at least once: a resend, never a loss).
+   * Applies a delivery change by compare-and-swap onto the record this loop knows. When someone changed the
+   * record meanwhile, the change is applied onto the fresh record, unless an admin replayed (the position is
+   * no longer `expectedPosition`, or `replays` changed): then the change is dropped and the loop goes on from
+   * the new position (at least once: a resend, never a loss). False when dropped.
    */
-  private async save(
-    subscription: SubscriptionRecord,
-    change: (s: SubscriptionRecord) => void,
-  ): Promise<void> {
-    let current: SubscriptionRecord | null = subscription;
-    for (let attempt = 0; attempt < 5 && current; attempt++) {
-      if (current.position !== subscription.position) return;
-      const next = structuredClone(current);
+  private async save(expectedPosition: number, change: (s: SubscriptionRecord) => void): Promise<boolean> {
+    for (let attempt = 0; attempt < 5 && this.record; attempt++) {
+      const current: SubscriptionRecord = this.record;
+      if (current.position !== expectedPosition) return false;
+      // A shallow copy: the changes set or delete top-level fields only.
+      const next = { ...current, rev: current.rev + 1 };
       change(next);
-      next.rev = current.rev + 1;
-      if (await this.deps.subscriptions.update(next)) return;
-      current = await this.deps.subscriptions.find(this.tenantId, this.subscriptionId);
+      if (await this.deps.subscriptions.update(next)) {
+        this.record = next;
+        return true;
+      }
+      this.record = await this.deps.subscriptions.find(this.tenantId, this.subscriptionId);
+      if (replayed(current, this.record)) return false;
     }
+    return false;
   }
 
-  private async holdLease(ttlMs: number, force = false): Promise<boolean> {
-    if (!force && Date.now() - this.leaseRenewedAt < this.deps.settings.leaseTtlMs / 3) return true;
-    const held = await this.deps.subscriptions.acquireLease(this.subscriptionId, this.deps.replicaId, ttlMs);
-    if (held) this.leaseRenewedAt = Date.now();
-    return held;
+  private logFailure(msg: string, error: unknown): void {
+    this.deps.logger.error({ msg, subscriptionId: this.subscriptionId, err: error });
   }
 
   private sleep(ms: number): Promise<void> {
@@ -347,4 +345,9 @@ export class SubscriptionWorker {
       this.wakeUp = done;
     });
   }
+}
+
+/** True when an admin replayed between the two versions of the record (a position set, even to the same). */
+function replayed(before: SubscriptionRecord | null, after: SubscriptionRecord | null): boolean {
+  return (before?.replays ?? 0) !== (after?.replays ?? 0);
 }
