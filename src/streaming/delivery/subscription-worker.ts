@@ -235,16 +235,21 @@ export class SubscriptionWorker {
     const fromSeq = events[0].seq;
     const toSeq = events[events.length - 1].seq;
     // One structured line per failed attempt: ids, seqs, status, detail; never a secret or a signature.
+    const { subscriptionId, tenantId } = this;
+    const { status, detail } = outcome;
     this.deps.logger.warn({
       msg: 'Delivery attempt failed',
-      ...{ subscriptionId: this.subscriptionId, tenantId: this.tenantId, method, fromSeq, toSeq },
-      ...{ status: outcome.status, outcome: plan.recorded, detail: outcome.detail },
+      subscriptionId,
+      tenantId,
+      method,
+      fromSeq,
+      toSeq,
+      status,
+      outcome: plan.recorded,
+      detail,
     });
     await this.deps.subscriptions.recordAttempt(
-      {
-        ...{ subscriptionId: this.subscriptionId, fromSeq, toSeq, at, status: outcome.status, durationMs },
-        ...{ outcome: plan.recorded, error: outcome.detail },
-      },
+      { subscriptionId, fromSeq, toSeq, at, status, durationMs, outcome: plan.recorded, error: detail },
       this.deps.settings.attemptsKept,
     );
   }
