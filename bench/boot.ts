@@ -13,26 +13,17 @@
  * CPU profile of each boot to bench/results/profiles/.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SQLITE_FILE_NAME } from '../src/store/embedded/embedded.store';
 import { seed } from './seed';
-import { memoryOf, SERVER_ENTRY, startServer } from './server';
+import { cpuMsOf, memoryOf, SERVER_ENTRY, startServer } from './server';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] || fallback);
 const log = (message: string) => process.stderr.write(`[boot] ${message}\n`);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const range = (values: number[]) => `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
-
-/**
- * CPU time the process has used (user + system, ms), from /proc/<pid>/stat (clock ticks of 10 ms). On a busy
- * machine it moves far less than the wall time, which includes waiting for a core.
- */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 interface Sample {
   bootMs: number;

@@ -22,6 +22,15 @@ export interface MemorySample {
   peakRssMiB: number;
 }
 
+/**
+ * CPU time the process has used (user + system, ms), from /proc/<pid>/stat (clock ticks of 10 ms). On a busy
+ * machine it moves far less than the wall time, which includes waiting for a core.
+ */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** VmRSS and VmHWM of a process, from /proc (Linux only). */
 export function memoryOf(pid: number): MemorySample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

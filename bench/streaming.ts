@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, DeliverPolicy } from '@nats-io/jetstream';
-import { startServer } from './server';
+import { cpuMsOf, startServer } from './server';
+import { execFileSync } from 'node:child_process';
 import { userBody } from './seed';
 
 const TOKEN = 'bench-stream-token-0123456789abcdef';
@@ -65,6 +66,26 @@ async function prepareNatsStream(): Promise<void> {
   } finally {
     await nc.close();
   }
+}
+
+/** The local nats-server's pid, for its CPU time (undefined when it is not a process of this machine). */
+function natsServerPid(): number | undefined {
+  try {
+    const pid = Number(execFileSync('pgrep', ['-o', 'nats-server'], { encoding: 'utf8' }).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms used so far by the server, this process and nats-server (NaN when unknown). */
+function cpuSample(serverPid: number, natsPid: number | undefined) {
+  const own = process.cpuUsage();
+  return {
+    server: cpuMsOf(serverPid),
+    bench: (own.user + own.system) / 1000,
+    nats: natsPid === undefined ? NaN : cpuMsOf(natsPid),
+  };
 }
 
 async function main(): Promise<void> {
@@ -174,8 +195,10 @@ async function main(): Promise<void> {
     withNats ? (['sse', 'nats', 'webhook'] as Method[]) : (['sse', 'webhook'] as Method[])
   ).filter((m) => !process.env.BENCH_STREAM_ONLY || m === process.env.BENCH_STREAM_ONLY);
   const results: Record<string, unknown> = {};
+  // BENCH_STREAM_PARTS=throughput (or latency, drain; comma-separated): only those parts, e.g. to profile one.
+  const parts = (process.env.BENCH_STREAM_PARTS ?? 'latency,drain,throughput').split(',');
 
-  for (const method of methods) {
+  for (const method of parts.includes('latency') ? methods : []) {
     // 1. Latency at RATE writes/s: commit time (event.time) to receipt, both on this machine's clock.
     const latencies: number[] = [];
     const sub = await subscribe(method, 'now', (_seq, commitMs) => latencies.push(Date.now() - commitMs));
@@ -208,7 +231,8 @@ async function main(): Promise<void> {
 
   // 2. Backlog: BACKLOG journal entries written through Bulk, then each transport drains them from the start.
   const bulkSize = 1000;
-  for (let written = 0; written < BACKLOG; written += bulkSize) {
+  const drainMethods = parts.includes('drain') ? methods : [];
+  for (let written = 0; drainMethods.length > 0 && written < BACKLOG; written += bulkSize) {
     const Operations = Array.from({ length: Math.min(bulkSize, BACKLOG - written) }, (_, i) => ({
       method: 'POST',
       path: '/Users',
@@ -217,7 +241,7 @@ async function main(): Promise<void> {
     }));
     await scim('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations });
   }
-  for (const method of methods) {
+  for (const method of drainMethods) {
     let received = 0;
     const started = Date.now();
     const sub = await subscribe(method, 'earliest', () => received++);
@@ -233,8 +257,12 @@ async function main(): Promise<void> {
     console.log(method, 'drain', results[`drain ${method}`]);
   }
 
-  // 3. SCIM write throughput, three subscriptions vs none, alternating rounds.
-  async function throughput(seconds: number): Promise<number> {
+  // 3. SCIM write throughput, three subscriptions vs none, alternating rounds. Each round also reports the CPU
+  // time per write of the server, of this process (load generator and consumers) and of nats-server: on a
+  // two-core machine they share the cores, so the ratio says as much about the consumers as about the server.
+  const natsPid = withNats ? natsServerPid() : undefined;
+  async function throughput(seconds: number): Promise<{ rate: number; cpu: string }> {
+    const before = cpuSample(server.pid, natsPid);
     const deadline = Date.now() + seconds * 1000;
     let done = 0;
     await Promise.all(
@@ -245,18 +273,25 @@ async function main(): Promise<void> {
         }
       }),
     );
-    return done / seconds;
-  }
-  const ratios: number[] = [];
-  for (let round = 0; round < 4; round++) {
-    // The order flips every round, so that a drift of the machine's load favours neither side.
-    const withSubscriptions = async () => {
-      const subs = await Promise.all(methods.map((m) => subscribe(m, 'now', () => undefined)));
-      const rate = await throughput(5);
-      await Promise.all(subs.map((s) => s.close()));
-      return rate;
+    const after = cpuSample(server.pid, natsPid);
+    const perWrite = (key: keyof typeof after) => (((after[key] - before[key]) * 1000) / done).toFixed(0);
+    return {
+      rate: done / seconds,
+      cpu: `CPU µs/write: server ${perWrite('server')}, bench ${perWrite('bench')}, nats ${perWrite('nats')}`,
     };
-    let none: number, three: number;
+  }
+  const withSubscriptions = async (seconds = 5) => {
+    const subs = await Promise.all(methods.map((m) => subscribe(m, 'now', () => undefined)));
+    const result = await throughput(seconds);
+    await Promise.all(subs.map((s) => s.close()));
+    return result;
+  };
+  // BENCH_STREAM_PARTS=subscribed: 20 s of writes with the subscriptions only, to profile what delivery costs.
+  if (parts.includes('subscribed')) console.log('subscribed:', await withSubscriptions(20));
+  const ratios: number[] = [];
+  for (let round = 0; round < (parts.includes('throughput') ? 4 : 0); round++) {
+    // The order flips every round, so that a drift of the machine's load favours neither side.
+    let none: { rate: number; cpu: string }, three: { rate: number; cpu: string };
     if (round % 2 === 0) {
       none = await throughput(5);
       three = await withSubscriptions();
@@ -264,12 +299,12 @@ async function main(): Promise<void> {
       three = await withSubscriptions();
       none = await throughput(5);
     }
-    ratios.push(three / none);
-    console.log(
-      `round ${round + 1}: ${none.toFixed(0)} writes/s without, ${three.toFixed(0)} with subscriptions`,
-    );
+    ratios.push(three.rate / none.rate);
+    console.log(`round ${round + 1}: ${none.rate.toFixed(0)} writes/s without (${none.cpu})`);
+    console.log(`         ${three.rate.toFixed(0)} writes/s with subscriptions (${three.cpu})`);
   }
-  results.throughputRatio = { rounds: ratios, min: Math.min(...ratios), max: Math.max(...ratios) };
+  if (ratios.length > 0)
+    results.throughputRatio = { rounds: ratios, min: Math.min(...ratios), max: Math.max(...ratios) };
   console.log(JSON.stringify(results, null, 2));
 
   await server.stop();
