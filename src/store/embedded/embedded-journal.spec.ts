@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalEntryInput } from '../ports';
 import { EmbeddedJournal } from './embedded-journal';
+import { RecentJournalEntries } from './recent-journal-entries';
 import { openSqlite, SqliteDatabase } from './sqlite.database';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -81,10 +82,38 @@ describe(EmbeddedJournal.name, () => {
       })(),
     ).toThrow('the document write failed');
     expect([sut.lastSeqOf('t'), write('t', input('c', NOW))]).toEqual([1, [2]]);
+    expect(sut.read('t', 0, 10).map((e) => [e.seq, e.resourceId])).toEqual([
+      [1, 'a'],
+      [2, 'c'],
+    ]);
+  });
+
+  it('hands every reader the same entry, frozen, parsed once', () => {
+    write('t', input('a', NOW));
+    const [first] = sut.read('t', 0, 10);
+    const [second] = sut.read('t', 0, 10);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.changedAttributes)).toBe(true);
+    expect(() => first.changedAttributes.push('x')).toThrow(TypeError);
+  });
+
+  it('reads on from SQLite, in order, after the entries it has at hand', () => {
+    sut = new EmbeddedJournal(db, 30, undefined, new RecentJournalEntries(3));
+    write('t', ...['a', 'b', 'c', 'd', 'e'].map((id) => input(id, NOW))); // 3..5 at hand
+    expect(sut.read('t', 0, 2).map((e) => e.seq)).toEqual([1, 2]); // from SQLite, now at hand; 3 and 4 not
+    expect(sut.read('t', 0, 10).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(sut.read('t', 3, 1).map((e) => e.resourceId)).toEqual(['d']);
+  });
+
+  it('reads entries written by another instance on the same file (nothing at hand)', () => {
+    write('t', input('a', NOW), input('b', NOW));
+    const other = new EmbeddedJournal(db, 30);
+    expect(other.read('t', 1, 10).map((e) => e.resourceId)).toEqual(['b']);
   });
 
   it('deletes the entries older than the retention period and keeps the others', () => {
     write('t', input('old', NOW - 31 * DAY), input('recent', NOW - 29 * DAY));
+    expect(sut.read('t', 0, 10)).toHaveLength(2); // both at hand
     expect(sut.prune(NOW)).toBe(1);
     expect(sut.read('t', 0, 10).map((e) => e.resourceId)).toEqual(['recent']);
   });

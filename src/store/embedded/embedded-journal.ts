@@ -1,5 +1,7 @@
 import { DEFAULT_JOURNAL_RETENTION_DAYS, journalRetentionCutoff } from '../journal-retention';
 import { JournalEntry, JournalEntryInput } from '../ports';
+import { frozen } from './frozen';
+import { RecentJournalEntries } from './recent-journal-entries';
 import { sqliteStorageFailure } from './sqlite-storage-failure';
 import { SqliteDatabase } from './sqlite.database';
 
@@ -60,6 +62,8 @@ export class EmbeddedJournal {
     readonly retentionDays: number = DEFAULT_JOURNAL_RETENTION_DAYS,
     /** Told when pruning fails for a storage reason (full disk, read-only files): pruning retries next time. */
     private readonly onStorageFailure: (reason: string) => void = () => undefined,
+    /** What every subscription of a tenant reads right after a commit: one query and one parse for all. */
+    private readonly recent: RecentJournalEntries = new RecentJournalEntries(),
   ) {
     if (!Number.isInteger(retentionDays) || retentionDays < 1) {
       throw new Error(`journal retention must be a whole number of days >= 1 (got ${retentionDays})`);
@@ -106,9 +110,10 @@ export class EmbeddedJournal {
     if (entries.length === 0) return { seqs: [], publish: () => undefined };
     const first = this.lastSeqOf(tenantId) + 1;
     const seqs = entries.map((_, i) => first + i);
-    entries.forEach((input, i) => {
-      const entry: JournalEntry = { ...input, tenantId, seq: seqs[i] };
-      this.statements.insert.run(tenantId, seqs[i], input.time, JSON.stringify(entry));
+    const written = entries.map((input, i) => {
+      const json = JSON.stringify({ ...input, tenantId, seq: seqs[i] } satisfies JournalEntry);
+      this.statements.insert.run(tenantId, seqs[i], input.time, json);
+      return json;
     });
     const last = seqs[seqs.length - 1];
     this.statements.setCounter.run(tenantId, last);
@@ -117,24 +122,44 @@ export class EmbeddedJournal {
       publish: () => {
         this.lastSeq.set(tenantId, last);
         this.undurable.add(tenantId);
+        // Only once committed: a rolled-back transaction's entries must never be read.
+        written.forEach((json, i) => this.recent.remember(tenantId, seqs[i], json));
       },
     };
   }
 
+  /**
+   * Entries with seq > sinceSeq, ascending, up to the durable number; read-only (frozen, shared by every
+   * reader). Those at hand come from `recent`, the rest from SQLite. Numbers have no gaps, so the entries at
+   * hand from since + 1 on are exactly the next ones; the query continues after the last of them.
+   */
   read(tenantId: string, sinceSeq: number, limit: number): JournalEntry[] {
     const since = Number.isFinite(sinceSeq) ? Math.max(0, Math.floor(sinceSeq)) : 0;
     const count = Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
     if (count === 0) return [];
     const upTo = this.durableSeqOf(tenantId);
-    if (since >= upTo) return [];
-    return (this.statements.read.all(tenantId, since, upTo, count) as string[]).map(
-      (json) => JSON.parse(json) as JournalEntry,
-    );
+    const entries: JournalEntry[] = [];
+    for (let seq = since + 1; seq <= upTo && entries.length < count; seq++) {
+      const entry = this.recent.get(tenantId, seq);
+      if (!entry) break;
+      entries.push(entry);
+    }
+    const after = since + entries.length;
+    if (entries.length === count || after >= upTo) return entries;
+    for (const json of this.statements.read.all(tenantId, after, upTo, count - entries.length) as string[]) {
+      const entry = frozen(JSON.parse(json) as JournalEntry);
+      this.recent.remember(tenantId, entry.seq, entry);
+      entries.push(entry);
+    }
+    return entries;
   }
 
   /** Deletes the entries older than the retention period; returns how many. */
   prune(now: number = Date.now()): number {
-    return this.statements.prune.run(journalRetentionCutoff(this.retentionDays, now)).changes;
+    const pruned = this.statements.prune.run(journalRetentionCutoff(this.retentionDays, now)).changes;
+    // A pruned entry must not be served from memory: readers judge a gap by what is gone.
+    if (pruned > 0) this.recent.forgetAll();
+    return pruned;
   }
 
   /** Prunes now and then every `intervalMs` (the timer does not keep the process alive). */
