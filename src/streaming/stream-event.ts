@@ -73,7 +73,37 @@ export function streamEventType(entry: JournalEntry): StreamEventType {
   }
 }
 
+/** Events already built, per journal entry object (the embedded journal hands every reader the same one). */
+const eventsByEntry = new WeakMap<JournalEntry, StreamEvent>();
+/** Each event's JSON, computed once for every transport and subscription that sends it. */
+const jsonByEvent = new WeakMap<StreamEvent, string>();
+
+/**
+ * The event of a journal entry: built once per entry object and frozen (shallowly; its parts come from the
+ * entry, which a reader never changes), since every subscription of the tenant shares it.
+ */
 export function toStreamEvent(entry: JournalEntry): StreamEvent {
+  let event = eventsByEntry.get(entry);
+  if (!event) {
+    event = buildStreamEvent(entry);
+    Object.freeze(event.resource);
+    Object.freeze(event.members);
+    eventsByEntry.set(entry, Object.freeze(event));
+  }
+  return event;
+}
+
+/** JSON.stringify(event), once per event: SSE, NATS and webhooks all send exactly these bytes. */
+export function streamEventJson(event: StreamEvent): string {
+  let json = jsonByEvent.get(event);
+  if (json === undefined) {
+    json = JSON.stringify(event);
+    jsonByEvent.set(event, json);
+  }
+  return json;
+}
+
+function buildStreamEvent(entry: JournalEntry): StreamEvent {
   const resource: StreamEvent['resource'] = { type: entry.resourceType, id: entry.resourceId };
   if (entry.externalId !== undefined) resource.externalId = entry.externalId;
   if (entry.version !== undefined) resource.version = entry.version;

@@ -76,6 +76,19 @@ describe(SubscriptionSecrets.name, () => {
     ]);
   });
 
+  it('decrypts a stored secret once, however many deliveries it signs', async () => {
+    const sut = new SubscriptionSecrets(secretsStore());
+    const secrets: SubscriptionRecord['secrets'] = [
+      { id: 'a', value: await sut.encrypt('whsec_a'), createdAt: '2026-01-01T00:00:00Z' },
+    ];
+    const decrypt = jest.spyOn(sut, 'decrypt');
+
+    for (let i = 0; i < 3; i++) {
+      await expect(sut.signingSecrets({ secrets } as SubscriptionRecord)).resolves.toEqual(['whsec_a']);
+    }
+    expect(decrypt).toHaveBeenCalledTimes(1);
+  });
+
   it('asks the store again after a failure to read the key', async () => {
     const store = mock<ServerSecretRepository>();
     store.getOrCreate

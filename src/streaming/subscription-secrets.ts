@@ -7,6 +7,8 @@ import type { SubscriptionRecord } from './subscription';
 /** Name of the AES-256 key in ServerSecretRepository: one per database, shared by every replica. */
 export const SUBSCRIPTION_SECRET_KEY = 'subscription-secret-key';
 const FORMAT = 'v1';
+/** Decrypted webhook secrets kept in memory (one or two per webhook subscription). */
+const DECRYPTED_KEPT = 1024;
 
 /**
  * Secrets of subscriptions (issue "Streaming"): a webhook secret must sign every request, so it is stored
@@ -17,6 +19,11 @@ const FORMAT = 'v1';
 @Injectable()
 export class SubscriptionSecrets {
   private key?: Promise<Buffer>;
+  /**
+   * Encrypted value → secret. Every delivery signs; decrypting each time was a tenth of a webhook delivery's
+   * CPU. A sealed value never changes meaning (a rotation stores a new one), so an entry is never stale.
+   */
+  private readonly decrypted = new Map<string, string>();
 
   constructor(private readonly serverSecrets: ServerSecretRepository) {}
 
@@ -55,7 +62,16 @@ export class SubscriptionSecrets {
     const live = subscription.secrets.filter(
       (s) => s.expiresAt === undefined || Date.parse(s.expiresAt) > now,
     );
-    return Promise.all(live.map((s) => this.decrypt(s.value)));
+    return Promise.all(live.map((s) => this.decryptKept(s.value)));
+  }
+
+  private async decryptKept(value: string): Promise<string> {
+    const kept = this.decrypted.get(value);
+    if (kept !== undefined) return kept;
+    const plain = await this.decrypt(value);
+    if (this.decrypted.size >= DECRYPTED_KEPT) this.decrypted.clear();
+    this.decrypted.set(value, plain);
+    return plain;
   }
 
   private keyBytes(): Promise<Buffer> {

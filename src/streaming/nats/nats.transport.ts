@@ -6,7 +6,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { AppConfig } from '../../config/app-config';
 import { DeliveryOutcome, PushTransport } from '../delivery/push-transport';
-import type { StreamEvent } from '../stream-event';
+import { StreamEvent, streamEventJson } from '../stream-event';
 import type { SubscriptionRecord } from '../subscription';
 import { defaultSubject, isPublishableSubject, subjectMatches } from './nats-subject';
 
@@ -109,7 +109,7 @@ export class NatsTransport extends PushTransport implements OnApplicationShutdow
     event: StreamEvent,
   ): Promise<DeliveryOutcome | undefined> {
     try {
-      await js.publish(subject, JSON.stringify(event), { msgID: event.id, timeout: this.publishTimeoutMs });
+      await js.publish(subject, streamEventJson(event), { msgID: event.id, timeout: this.publishTimeoutMs });
       return undefined;
     } catch (error) {
       // The server answered and refused this message (e.g. too large): sending it again cannot help.

@@ -2,11 +2,11 @@
  * Server-Sent Events framing (WHATWG HTML, "Server-sent events", §9.2.6 interpreting an event stream). JSON from
  * JSON.stringify never holds a raw newline, so each payload fits one `data:` line.
  */
-import type { StreamEvent } from '../stream-event';
+import { StreamEvent, streamEventJson } from '../stream-event';
 
 /** One event: `id:` the seq (what the client sends back as Last-Event-ID), `event:` the type, `data:` the JSON. */
 export function eventFrame(event: StreamEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${streamEventJson(event)}\n\n`;
 }
 
 /**

@@ -35,6 +35,14 @@ describe('signWebhook', () => {
     expect(new Webhook(previous).verify(body, { ...headers })).toBeTruthy();
   });
 
+  it('makes exactly the signature the standardwebhooks library makes, for any body', () => {
+    const secret = SubscriptionSecrets.newWebhookSecret();
+    for (const text of [body, '', '{"events":[{"x":"é ✓ \\u0000"}]}', 'x'.repeat(100_000)]) {
+      const headers = signWebhook([secret], 'contoso:3', at, text);
+      expect(headers['webhook-signature']).toBe(new Webhook(secret).sign('contoso:3', at, text));
+    }
+  });
+
   it('refuses to sign without a secret', () => {
     expect(() => signWebhook([], 'x', at, body)).toThrow('at least one signing secret');
   });

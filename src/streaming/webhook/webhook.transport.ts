@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DeliveryOutcome } from '../delivery/push-transport';
 import { PushTransport } from '../delivery/push-transport';
-import type { StreamEvent } from '../stream-event';
+import { StreamEvent, streamEventJson } from '../stream-event';
 import type { SubscriptionRecord } from '../subscription';
 import { SubscriptionSecrets } from '../subscription-secrets';
 import { classifyError, classifyResponse } from './webhook-response.classifier';
@@ -41,7 +41,7 @@ export class WebhookTransport extends PushTransport {
     const refused = this.urls.problem(delivery.url);
     // The URL became unacceptable (allow-list changed): pause instead of sending or dead-lettering everything.
     if (refused) return { kind: 'gone', detail: refused };
-    const body = (delivery.maxBatchSize ?? 1) > 1 ? JSON.stringify({ events }) : JSON.stringify(events[0]);
+    const body = webhookBody(events, (delivery.maxBatchSize ?? 1) > 1);
     const secrets = await this.secrets.signingSecrets(subscription);
     if (secrets.length === 0) return { kind: 'gone', detail: 'the subscription has no live signing secret' };
     const timeoutMs = delivery.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
@@ -65,4 +65,9 @@ export class WebhookTransport extends PushTransport {
       return classifyError(error, timeoutMs);
     }
   }
+}
+
+/** The event, or `{"events": [...]}` when the subscription batches: the bytes JSON.stringify would make. */
+function webhookBody(events: readonly StreamEvent[], batched: boolean): string {
+  return batched ? `{"events":[${events.map(streamEventJson).join(',')}]}` : streamEventJson(events[0]);
 }
