@@ -61,6 +61,11 @@ export class DeliveryProgress {
     return this.unsaved !== undefined && now - this.savedAt >= intervalMs;
   }
 
+  /** How long until a save is due (0 when it is, or when nothing waits to be saved). */
+  msUntilDue(intervalMs: number, now = Date.now()): number {
+    return this.unsaved === undefined ? 0 : Math.max(0, this.savedAt + intervalMs - now);
+  }
+
   /** Hands the progress over to be saved (and forgets it). */
   take(now = Date.now()): UnsavedProgress | undefined {
     const unsaved = this.unsaved;

@@ -482,19 +482,43 @@ describe(DeliveryScheduler.name, () => {
       );
     });
 
-    it('saves the position at once when the loop goes idle', async () => {
+    it('saves an idle loop’s position once the interval has passed since the last save', async () => {
       const ports = fakePorts(steady(3));
       ports.records.set('sub', record());
       const saves = recordSaves(ports);
-      scheduler(ports, new ScriptedTransport(), new JournalNotifier(), {
-        ...FAST,
-        positionSaveIntervalMs: 60_000,
-      }).start();
+      const transport = new ScriptedTransport();
+      const startedAt = Date.now();
+      scheduler(ports, transport, new JournalNotifier(), { ...FAST, positionSaveIntervalMs: 300 }).start();
 
+      await until(() => transport.received.length === 3, 1000);
+      expect(ports.records.get('sub')!.position).toBe(0);
       await until(() => ports.records.get('sub')!.position === 3, 1000);
 
       expect(saves.map((save) => save.position)).toEqual([3]);
+      expect(saves[0].at - startedAt).toBeGreaterThanOrEqual(290);
       expect(ports.records.get('sub')!.lastDeliveredAt).toEqual(expect.any(String));
+    });
+
+    it('saves a trickle of events (one commit at a time) once per interval, not once per event', async () => {
+      const journal: JournalEntry[] = [];
+      const ports = fakePorts(journal);
+      ports.records.set('sub', record());
+      const saves = recordSaves(ports);
+      const notifier = new JournalNotifier();
+      const transport = new ScriptedTransport();
+      scheduler(ports, transport, notifier, { ...FAST, positionSaveIntervalMs: 100 }).start();
+
+      const startedAt = Date.now();
+      for (let seq = 1; seq <= 30; seq++) {
+        journal.push(entry(seq));
+        notifier.committed(T, seq);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await until(() => ports.records.get('sub')!.position === 30, 2000);
+
+      expect(transport.received.flat().map((e) => e.seq)).toEqual(steady(30).map((e) => e.seq));
+      expect(saves.length).toBeLessThanOrEqual(Math.ceil((Date.now() - startedAt) / 100) + 1);
+      expect(saves.length).toBeLessThan(10);
     });
 
     it('saves what was acknowledged before it stops', async () => {
@@ -542,7 +566,7 @@ describe(DeliveryScheduler.name, () => {
       ports.records.set('sub', record());
       const saves = recordSaves(ports);
       const transport = new ScriptedTransport();
-      scheduler(ports, transport, new JournalNotifier(), { ...FAST, positionSaveIntervalMs: 60_000 }).start();
+      scheduler(ports, transport, new JournalNotifier(), { ...FAST, positionSaveIntervalMs: 500 }).start();
       await until(() => transport.received.length >= 10);
 
       // The admin API: a compare-and-swap with the next rev, position = fromSeq - 1 (here the saved one, 0).
@@ -564,7 +588,7 @@ describe(DeliveryScheduler.name, () => {
       const ports = fakePorts(steady(40));
       ports.records.set('sub', record());
       const transport = new ScriptedTransport();
-      scheduler(ports, transport, new JournalNotifier(), { ...FAST, positionSaveIntervalMs: 60_000 }).start();
+      scheduler(ports, transport, new JournalNotifier(), { ...FAST, positionSaveIntervalMs: 500 }).start();
       await until(() => transport.received.length >= 10);
 
       const stored = ports.records.get('sub')!;
@@ -580,7 +604,7 @@ describe(DeliveryScheduler.name, () => {
       ports.records.set('sub', record());
       scheduler(ports, new ScriptedTransport(), new JournalNotifier(), {
         ...FAST,
-        positionSaveIntervalMs: 60_000,
+        positionSaveIntervalMs: 500,
       }).start();
 
       await until(() => ports.records.get('sub')!.position === 6);

@@ -20,10 +20,10 @@ export interface DeliverySettings {
    */
   natsEventsPerDelivery: number;
   /**
-   * How often a loop saves its position at most while more events are waiting (100 ms): a save is a
-   * compare-and-swap of the whole record and a durable write on the event loop that serves SCIM. Always saved
-   * when the loop goes idle or stops and before a failure or state change; after a crash, up to this much of
-   * acknowledged events is delivered again (same ids).
+   * How often a loop saves its position at most (100 ms): a save is a compare-and-swap of the whole record
+   * and a durable write on the event loop that serves SCIM. An idle loop saves once this has passed since its
+   * last save; a stopping loop at once, and before a failure or state change. After a crash, up to this much
+   * of acknowledged events is delivered again (same ids).
    */
   positionSaveIntervalMs: number;
 }

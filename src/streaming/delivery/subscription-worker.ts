@@ -106,10 +106,15 @@ export class SubscriptionWorker {
     }
     const position = this.progress.position ?? subscription.position;
     const entries = await this.entriesAfter(position);
-    // Idle or a gap: save the progress first and look again (the expiry check must follow a read at once).
+    // Idle or a gap with unsaved progress: save it and look again (the expiry check must follow a read at
+    // once). Idle progress is saved once the interval has passed, unless events come first: a trickle of
+    // events then costs one save per interval, not one per event.
     const gap = entries.length > 0 && entries[0].seq > position + 1;
     if ((entries.length === 0 || gap) && this.progress.position !== undefined) {
-      await this.flush();
+      const untilDue = gap ? 0 : this.progress.msUntilDue(this.deps.settings.positionSaveIntervalMs);
+      if (untilDue > 0) await this.sleep(untilDue);
+      // Woken by a commit: deliver first, the save follows with the next events.
+      if (!this.pendingWake) await this.flush();
       return 'progress';
     }
     if (entries.length === 0) return this.idle(position);
