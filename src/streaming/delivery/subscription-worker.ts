@@ -262,13 +262,20 @@ export class SubscriptionWorker {
   /**
    * Saves the unsaved progress (position, lastDeliveredAt, failing state cleared) and records its one
    * coalesced attempt. False when an admin replayed meanwhile: the progress is dropped. The attempts are
-   * recorded either way: they happened.
+   * recorded either way (they happened), before the position.
    */
   private async flush(): Promise<boolean> {
     const unsaved = this.progress.take();
     if (!unsaved) return true;
     const { acknowledged } = unsaved;
-    const saved = await this.save(unsaved.base, (s) => {
+    // The attempt first: whoever sees the new position also finds the attempt that acknowledged it.
+    if (acknowledged) {
+      await this.deps.subscriptions.recordAttempt(
+        coalescedAttempt(this.subscriptionId, acknowledged),
+        this.deps.settings.attemptsKept,
+      );
+    }
+    return this.save(unsaved.base, (s) => {
       s.position = unsaved.position;
       if (!acknowledged) return;
       s.lastDeliveredAt = acknowledged.at;
@@ -276,13 +283,6 @@ export class SubscriptionWorker {
       delete s.failingSince;
       delete s.nextAttemptAt;
     });
-    if (acknowledged) {
-      await this.deps.subscriptions.recordAttempt(
-        coalescedAttempt(this.subscriptionId, acknowledged),
-        this.deps.settings.attemptsKept,
-      );
-    }
-    return saved;
   }
 
   private async idle(position: number): Promise<Step> {

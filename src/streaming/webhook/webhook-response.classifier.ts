@@ -45,7 +45,9 @@ export function classifyResponse(
 export function classifyError(error: unknown, timeoutMs: number): DeliveryOutcome {
   const name = (error as { name?: string })?.name;
   if (name === 'TimeoutError') return { kind: 'retry', detail: `no answer within ${timeoutMs} ms (timeout)` };
+  // fetch (SET push) wraps the system error in `cause`; node:http (webhooks) throws it as it is.
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  const code = (error as { code?: string })?.code;
+  const reason = cause?.code ?? code ?? cause?.message ?? (error as Error)?.message ?? String(error);
   return { kind: 'retry', detail: `connection failed: ${reason}` };
 }

@@ -5,6 +5,7 @@ import { StreamEvent, streamEventJson } from '../stream-event';
 import type { SubscriptionRecord } from '../subscription';
 import { SubscriptionSecrets } from '../subscription-secrets';
 import { classifyError, classifyResponse } from './webhook-response.classifier';
+import { postWebhook } from './webhook-post';
 import { signWebhook } from './webhook-signer';
 import { WebhookUrlPolicy } from './webhook-url.policy';
 
@@ -14,8 +15,8 @@ export const WEBHOOK_USER_AGENT = 'scim-stream-webhooks/1';
 
 /**
  * One webhook attempt (issue "Streaming", Transports): the event (or `{"events": [...]}` when the
- * subscription batches) as JSON, signed per Standard Webhooks over the exact bytes sent, POSTed with Node's
- * fetch. Redirects are not followed (`redirect: 'manual'`: a 3xx is a failure), each attempt has a timeout,
+ * subscription batches) as JSON, signed per Standard Webhooks over the exact bytes sent, POSTed with node:http
+ * (./webhook-post.ts). Redirects are not followed (a 3xx is a failure), each attempt has a timeout,
  * and the URL is checked against WEBHOOK_ALLOWED_HOSTS again before every attempt. `webhook-id` is the id of
  * the (last) event, so a retry carries the same id and a consumer can deduplicate.
  */
@@ -51,16 +52,8 @@ export class WebhookTransport extends PushTransport {
       'user-agent': WEBHOOK_USER_AGENT,
     };
     try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-      });
-      // The answer's body is not used: drain it so that the connection can be reused.
-      await response.body?.cancel().catch(() => undefined);
-      return classifyResponse(response.status, response.headers.get('retry-after'));
+      const answer = await postWebhook(delivery.url, headers, body, timeoutMs, signal);
+      return classifyResponse(answer.status, answer.retryAfter);
     } catch (error) {
       return classifyError(error, timeoutMs);
     }
