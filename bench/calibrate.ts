@@ -53,6 +53,29 @@ function positive(flag: string, raw: string | undefined, allowZero = false): num
   return value;
 }
 
+/** The keys of BenchOptions that hold a number. */
+type NumberOption = {
+  [K in keyof BenchOptions]-?: BenchOptions[K] extends number ? K : never;
+}[keyof BenchOptions];
+
+/** The flags that take a number: the option each sets, and whether 0 is allowed (0 big users skips that part). */
+const NUMBER_FLAGS = new Map<string, { option: NumberOption; allowZero?: boolean }>([
+  ['--users', { option: 'users' }],
+  ['--connections', { option: 'connections' }],
+  ['--rounds', { option: 'rounds' }],
+  ['--seconds', { option: 'roundSeconds' }],
+  ['--warmup', { option: 'warmupSeconds', allowZero: true }],
+  ['--big-users', { option: 'bigUsers', allowZero: true }],
+]);
+
+/** The flags that take no value: what each sets (`--quick` is applied before the others, see parseOptions). */
+const SWITCHES = new Map<string, Partial<BenchOptions>>([
+  ['--quick', {}],
+  ['--profile', { profile: true }],
+  ['--no-stream', { stream: false }],
+  ['--strict', { strict: true }],
+]);
+
 /**
  * Options from argv (after the script) and from the older environment knobs (BENCH_USERS, BENCH_CONNECTIONS,
  * BENCH_ONLY, BENCH_PROFILE=1), flags winning. `--quick` sets its defaults first, so `--quick --rounds 4` is 4.
@@ -69,45 +92,18 @@ export function parseOptions(
   if (argv.includes('--quick')) Object.assign(options, QUICK, { quick: true });
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    const next = () => argv[++i];
-    switch (flag) {
-      case '--quick':
-        break;
-      case '--users':
-        options.users = positive(flag, next());
-        break;
-      case '--connections':
-        options.connections = positive(flag, next());
-        break;
-      case '--rounds':
-        options.rounds = positive(flag, next());
-        break;
-      case '--seconds':
-        options.roundSeconds = positive(flag, next());
-        break;
-      case '--warmup':
-        options.warmupSeconds = positive(flag, next(), true);
-        break;
-      case '--big-users':
-        options.bigUsers = positive(flag, next(), true);
-        break;
-      case '--only': {
-        const text = next();
-        if (!text) throw new Error(`--only needs a text\n${USAGE}`);
-        options.only = text;
-        break;
-      }
-      case '--profile':
-        options.profile = true;
-        break;
-      case '--no-stream':
-        options.stream = false;
-        break;
-      case '--strict':
-        options.strict = true;
-        break;
-      default:
-        throw new Error(`unknown option "${flag}"\n${USAGE}`);
+    const numeric = NUMBER_FLAGS.get(flag);
+    const switched = SWITCHES.get(flag);
+    if (numeric) {
+      options[numeric.option] = positive(flag, argv[++i], numeric.allowZero);
+    } else if (switched) {
+      Object.assign(options, switched);
+    } else if (flag === '--only') {
+      const text = argv[++i];
+      if (!text) throw new Error(`--only needs a text\n${USAGE}`);
+      options.only = text;
+    } else {
+      throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }
   }
   if (!Number.isInteger(options.rounds)) throw new Error(`--rounds must be an integer\n${USAGE}`);

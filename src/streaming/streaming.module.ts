@@ -23,6 +23,7 @@ import { SetPollService } from './set/set-poll.service';
 import { SsfStreamUpdates } from './set/ssf-stream-updates';
 import { SsfConfigurationController } from './set/ssf-configuration.controller';
 import { SsfStreamsController } from './set/ssf.controller';
+import { SsfVerificationSender } from './set/ssf-verification-sender';
 
 /**
  * The change stream (issue "Streaming"; docs/streaming.md): subscriptions in the admin API, the deliverer of
@@ -51,6 +52,7 @@ import { SsfStreamsController } from './set/ssf.controller';
     SetPushTransport,
     SetPollService,
     SsfStreamUpdates,
+    SsfVerificationSender,
     WebhookTransport,
     WebhookUrlPolicy,
     // Every push transport, keyed by method in PushTransportRegistry.

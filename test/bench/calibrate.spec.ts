@@ -1,4 +1,5 @@
 import {
+  DEFAULT_OPTIONS,
   jsonShape,
   maxGoal,
   median,
@@ -27,6 +28,32 @@ describe('bench/calibrate', () => {
     expect(() => parseOptions(['--users', '0'])).toThrow(/--users needs a positive number/);
     expect(() => parseOptions(['--rounds', '2.5'])).toThrow(/integer/);
     expect(() => parseOptions(['--fast'])).toThrow(/unknown option "--fast"/);
+    // The flags are looked up in tables: a name of Object.prototype is no flag.
+    expect(() => parseOptions(['constructor'])).toThrow(/unknown option "constructor"/);
+  });
+
+  it('sets every numeric flag and switch to its option', () => {
+    const argv = [
+      '--connections',
+      '8',
+      '--seconds',
+      '2',
+      '--warmup',
+      '0',
+      '--profile',
+      '--no-stream',
+      '--strict',
+    ];
+    expect(parseOptions(argv)).toEqual({
+      ...DEFAULT_OPTIONS,
+      connections: 8,
+      roundSeconds: 2,
+      warmupSeconds: 0,
+      profile: true,
+      stream: false,
+      strict: true,
+    });
+    expect(() => parseOptions(['--seconds'])).toThrow(/--seconds needs a positive number, not ""/);
   });
 
   it('takes the ratio per round, then its median and range', () => {

@@ -10,17 +10,17 @@ import { EmbeddedOAuthClientRepository } from './embedded-oauth-client.repositor
 import { EmbeddedStaticTokenRepository } from './embedded-static-token.repository';
 import { EmbeddedTenantRepository } from './embedded-tenant.repository';
 import { join } from 'node:path';
-import { trackEmbeddedStoreSize } from './embedded-store.metrics';
+import { observeWalFlushes, trackEmbeddedStoreSize } from './embedded-store.metrics';
 import { EmbeddedStore, EmbeddedStoreOptions, SQLITE_FILE_NAME } from './embedded.store';
 import { sqliteStorageFailure } from './sqlite-storage-failure';
 
 /**
  * Opens the embedded store in `dataDir` (loading everything into memory) and returns its adapters; its size on
- * disk becomes the metric scim_embedded_store_bytes.
+ * disk becomes the metric scim_embedded_store_bytes, its WAL flushes the scim_embedded_store_wal_* metrics.
  */
 export function openEmbeddedStore(dataDir: string, options: EmbeddedStoreOptions = {}): StoreAdapters {
   const condition = new StorageCondition();
-  const store = EmbeddedStore.open(dataDir, { ...options, condition });
+  const store = EmbeddedStore.open(dataDir, { onWalFlush: observeWalFlushes(), ...options, condition });
   trackEmbeddedStoreSize(join(dataDir, SQLITE_FILE_NAME));
   return embeddedAdapters(store, condition);
 }

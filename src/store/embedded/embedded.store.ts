@@ -7,7 +7,7 @@ import { ResourceDocument } from '../../scim/document/resource-document';
 import { createDefaultRegistry } from '../../scim/schema/core-schemas';
 import type { StorageCondition } from '../storage-failure';
 import { EmbeddedJournal } from './embedded-journal';
-import { GroupSync } from './group-sync';
+import { FlushObserver, GroupSync } from './group-sync';
 import { MembershipGraph } from './membership.graph';
 import { ResourceCollection } from './resource.collection';
 import { openSqlite, SqliteDatabase, SqliteOptions } from './sqlite.database';
@@ -23,6 +23,8 @@ export interface EmbeddedStoreOptions extends SqliteOptions {
   model?: DocumentModel;
   /** Set when a write fails for a storage reason outside a request (journal pruning). */
   condition?: StorageCondition;
+  /** Told of every group-commit flush of the WAL (its metrics); none with synchronous NORMAL. */
+  onWalFlush?: FlushObserver;
 }
 
 /**
@@ -102,7 +104,7 @@ export class EmbeddedStore {
       db.pragma('synchronous = OFF');
       const flusher = new WalFlusher(db, `${file}-wal`, (reason) => options.condition?.fail(reason));
       this.flusher = flusher;
-      this.groupSync = new GroupSync(() => this.flushJournal(flusher));
+      this.groupSync = new GroupSync(() => this.flushJournal(flusher), options.onWalFlush);
     }
     this.model = options.model ?? new DocumentModel(createDefaultRegistry());
     this.journal = new EmbeddedJournal(db, options.journalRetentionDays, (reason) =>

@@ -1,4 +1,4 @@
-import { GroupSync } from './group-sync';
+import { FlushObservation, GroupSync } from './group-sync';
 
 /** A flush the test ends by hand, recording which writes had happened when each flush started. */
 function controlledFlush() {
@@ -75,6 +75,44 @@ describe(GroupSync.name, () => {
     await turn();
     io.end(1);
     await expect(second).resolves.toBeUndefined();
+  });
+
+  it('tells the observer of each successful flush how many commits it made durable and how long it took', async () => {
+    const io = controlledFlush();
+    const observed: FlushObservation[] = [];
+    const sut = new GroupSync(io.flush, (flushed) => observed.push(flushed));
+    const first = [sut.sync(), sut.sync(), sut.sync()];
+    await turn();
+    const failed = sut.sync(); // while flush 0 runs: flush 1, which fails
+    io.end(0);
+    await Promise.all(first);
+    expect(observed).toEqual([{ commits: 3, seconds: expect.any(Number) }]);
+    expect(observed[0].seconds).toBeGreaterThanOrEqual(0);
+    io.end(1, new Error('EIO'));
+    await expect(failed).rejects.toThrow('EIO');
+    await turn();
+    const last = sut.sync();
+    await turn();
+    io.end(2);
+    await last;
+    // The failed flush made nothing durable: not observed.
+    expect(observed.map((o) => o.commits)).toEqual([3, 1]);
+  });
+
+  it('keeps the commits acknowledged and goes on flushing when the observer throws', async () => {
+    const io = controlledFlush();
+    const sut = new GroupSync(io.flush, () => {
+      throw new Error('observer bug');
+    });
+    const first = sut.sync();
+    await turn();
+    io.end(0);
+    await expect(first).resolves.toBeUndefined();
+    const second = sut.sync();
+    await turn();
+    io.end(1);
+    await expect(second).resolves.toBeUndefined();
+    expect(sut.flushes).toBe(2);
   });
 
   it('is idle after the last flush and starts again on the next commit', async () => {

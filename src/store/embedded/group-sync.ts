@@ -1,3 +1,15 @@
+/** One flush that succeeded: how many commits it made durable (callers of sync() it covered), how long it took. */
+export interface FlushObservation {
+  commits: number;
+  seconds: number;
+}
+
+/**
+ * Told of every successful flush (the embedded store's metrics, embedded-store.metrics.ts: the store itself
+ * stays free of prom-client). Called after the covered commits are resolved; it must not throw.
+ */
+export type FlushObserver = (flushed: FlushObservation) => void;
+
 /**
  * Group commit (issue "Performance"): many commits share one flush, and no caller is told "durable" by a flush
  * that started before its write.
@@ -17,13 +29,17 @@ export class GroupSync {
   /** Flushes run one after another; `flushed` counts them (tests, metrics). */
   flushes = 0;
 
-  constructor(private readonly flush: () => Promise<void>) {}
+  constructor(
+    private readonly flush: () => Promise<void>,
+    private readonly onFlushed?: FlushObserver,
+  ) {}
 
   sync(): Promise<void> {
     if (!this.gathering) {
       this.gathering = deferred();
       if (!this.running) this.scheduleNext();
     }
+    this.gathering.waiting++;
     return this.gathering.promise;
   }
 
@@ -46,8 +62,12 @@ export class GroupSync {
     }
     try {
       this.flushes++;
+      const started = performance.now();
       await this.flush();
+      const seconds = (performance.now() - started) / 1000;
       batch.resolve();
+      // After resolve: should the observer throw anyway, the commits stay acknowledged and flushing goes on.
+      this.onFlushed?.({ commits: batch.waiting, seconds });
     } catch (error) {
       batch.reject(error);
     }
@@ -59,6 +79,8 @@ export class GroupSync {
 
 interface Deferred {
   promise: Promise<void>;
+  /** Callers of sync() waiting for this flush. */
+  waiting: number;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -72,5 +94,5 @@ function deferred(): Deferred {
   });
   // A caller that never awaits must not produce an unhandled rejection; callers still see the error.
   promise.catch(() => undefined);
-  return { promise, resolve, reject };
+  return { promise, waiting: 0, resolve, reject };
 }

@@ -2,9 +2,11 @@ import { SCIM_EVENTS } from './scim-events';
 import {
   eventsOfFormat,
   formatOfRequest,
+  isSsfStream,
   MIN_VERIFICATION_INTERVAL_SECONDS,
   ssfStatus,
   streamConfiguration,
+  streamStatus,
   verificationWait,
 } from './ssf-stream';
 
@@ -36,6 +38,24 @@ describe('SSF stream configuration', () => {
       ssfStatus({ state: 'paused' }),
       ssfStatus({ state: 'expired' }),
     ]).toEqual(['enabled', 'paused', 'disabled']);
+  });
+
+  it('answers the status with the reason of a pause or expiry when there is one', () => {
+    expect(streamStatus({ id: 's1', state: 'active' })).toEqual({ stream_id: 's1', status: 'enabled' });
+    expect(streamStatus({ id: 's1', state: 'expired', stateReason: 'behind retention' })).toEqual({
+      stream_id: 's1',
+      status: 'disabled',
+      reason: 'behind retention',
+    });
+  });
+
+  it('counts push and poll subscriptions as streams, no other', () => {
+    expect(isSsfStream({ delivery: { method: 'poll', format: 'full' } })).toBe(true);
+    expect(isSsfStream({ delivery: { method: 'push', url: 'https://r.example/e', format: 'notice' } })).toBe(
+      true,
+    );
+    expect(isSsfStream({ delivery: { method: 'webhook', url: 'https://h.example/e' } })).toBe(false);
+    expect(isSsfStream({ delivery: { method: 'sse' } })).toBe(false);
   });
 
   it('describes push with the receiver URL and poll with our endpoint', () => {

@@ -57,6 +57,24 @@ export function ssfStatus(view: Pick<SubscriptionView, 'state'>): 'enabled' | 'p
   return view.state === 'paused' ? 'paused' : 'disabled';
 }
 
+/** SSF §8.1.2.1 stream status of a subscription, with the reason it is paused or disabled when there is one. */
+export function streamStatus(view: Pick<SubscriptionView, 'id' | 'state' | 'stateReason'>): {
+  stream_id: string;
+  status: 'enabled' | 'paused' | 'disabled';
+  reason?: string;
+} {
+  return {
+    stream_id: view.id,
+    status: ssfStatus(view),
+    ...(view.stateReason ? { reason: view.stateReason } : {}),
+  };
+}
+
+/** Push and poll subscriptions are SSF streams; webhook, NATS and SSE ones are not. */
+export function isSsfStream(view: Pick<SubscriptionView, 'delivery'>): boolean {
+  return view.delivery.method === 'push' || view.delivery.method === 'poll';
+}
+
 export function streamConfiguration(
   view: Pick<SubscriptionView, 'id' | 'name' | 'delivery'>,
   issuer: string,

@@ -1,8 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Logger, Patch, Post, Put, Query } from '@nestjs/common';
-import { SubscriptionRepository } from '../../store/subscription.port';
-import { SetPollService } from './set-poll.service';
-import { SetPushTransport } from './set-push.transport';
-import { newVerificationJti } from './ssf-verification';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -18,21 +14,15 @@ import type { Principal } from '../../auth/principal';
 import { AppConfig } from '../../config/app-config';
 import { ScimError } from '../../scim/errors';
 import { SubscriptionAdminService } from '../admin/subscription-admin.service';
-import type { CreateSubscriptionDto, UpdateSubscriptionDto } from '../admin/subscription.dto';
 import type { SubscriptionView } from '../admin/subscription.views';
-import { POLL_METHOD_URN, PUSH_METHOD_URN } from './scim-events';
 import { issuerUrl } from './set-issuer';
 import { SetMinter } from './set-minter';
 import { SET_POLL_BASE_PATH } from './set-poll.controller';
-import {
-  formatOfRequest,
-  ssfStatus,
-  streamConfiguration,
-  SsfStreamConfiguration,
-  verificationWait,
-} from './ssf-stream';
-import { Json, object, strings, text } from './ssf-request';
+import { isSsfStream, streamConfiguration, SsfStreamConfiguration, streamStatus } from './ssf-stream';
+import { requestedState, subscriptionChange, subscriptionToCreate } from './ssf-stream-requests';
+import { Json, object, text } from './ssf-request';
 import { SubjectError, subjectKeys, withSubject } from './ssf-subjects';
+import { SsfVerificationSender } from './ssf-verification-sender';
 
 import { SSF_BASE_PATH } from './ssf-configuration.controller';
 
@@ -73,15 +63,11 @@ const SUBJECT_BODY = {
 @ApiForbiddenResponse({ description: 'The credential lacks the scope ssf.manage, or names another tenant' })
 @Controller(SSF_BASE_PATH)
 export class SsfStreamsController {
-  private readonly logger = new Logger('Streaming');
-
   constructor(
     private readonly admin: SubscriptionAdminService,
     private readonly minter: SetMinter,
     private readonly config: AppConfig,
-    private readonly subscriptions: SubscriptionRepository,
-    private readonly polls: SetPollService,
-    private readonly push: SetPushTransport,
+    private readonly verifications: SsfVerificationSender,
   ) {}
 
   @Post('verify')
@@ -101,30 +87,7 @@ export class SsfStreamsController {
     const input = object(body);
     const view = await this.stream(principal, text(input.stream_id, 'stream_id'));
     const state = input.state === undefined ? undefined : text(input.state, 'state');
-    const record = await this.subscriptions.find(principal.tenantId, view.id);
-    if (!record) throw ScimError.notFound(`Stream ${JSON.stringify(view.id)} not found`);
-    const wait = verificationWait(record.lastVerificationAt);
-    if (wait > 0) {
-      throw new ScimError(
-        429,
-        undefined,
-        `A verification was requested less than min_verification_interval ago: retry in ${wait} s`,
-        { 'Retry-After': String(wait) },
-      );
-    }
-    const jti = newVerificationJti();
-    await this.polls.requestVerification(record, jti, state);
-    if (record.delivery.method === 'poll') return;
-    // Push: sent at once, outside the ordered stream (it is about the stream, not a change); the outcome is logged.
-    const jws = await this.minter.mintVerification(record, jti, state);
-    void this.push.post(record, jws, AbortSignal.timeout(60_000)).then((outcome) => {
-      this.logger.log({
-        msg: 'SSF verification SET sent',
-        subscriptionId: record.id,
-        jti,
-        outcome: outcome.kind,
-      });
-    });
+    await this.verifications.request(principal.tenantId, view.id, state);
   }
 
   @Post('streams')
@@ -132,24 +95,7 @@ export class SsfStreamsController {
   @ApiOperation({ summary: 'Create a stream (SSF 1.0 §8.1.1.1); without delivery: poll' })
   @ApiBody({ schema: { type: 'object' } })
   async create(@Tenant() principal: Principal, @Body() body: unknown): Promise<SsfStreamConfiguration> {
-    const input = object(body);
-    const delivery = input.delivery === undefined ? {} : object(input.delivery, 'delivery');
-    const format = formatOfRequest(strings(input.events_requested, 'events_requested'));
-    const method = delivery.method ?? POLL_METHOD_URN;
-    let ours: Json;
-    if (method === PUSH_METHOD_URN) {
-      ours = { method: 'push', url: delivery.endpoint_url, format };
-      if (delivery.authorization_header !== undefined)
-        ours.authorizationHeader = delivery.authorization_header;
-    } else if (method === POLL_METHOD_URN) {
-      ours = { method: 'poll', format };
-    } else {
-      throw ScimError.invalidValue(`delivery.method must be ${PUSH_METHOD_URN} or ${POLL_METHOD_URN}`);
-    }
-    const description =
-      input.description === undefined ? 'SSF stream' : text(input.description, 'description');
-    const dto = { name: description, delivery: ours } as CreateSubscriptionDto;
-    const created = await this.admin.create(principal.tenantId, dto);
+    const created = await this.admin.create(principal.tenantId, subscriptionToCreate(object(body)));
     const configuration = this.configuration(created);
     // The poll endpoint authenticates with the stream's own token: shown once, here (like the admin API).
     if (created.token !== undefined) configuration.delivery.authorization_header = `Bearer ${created.token}`;
@@ -164,7 +110,7 @@ export class SsfStreamsController {
   ): Promise<SsfStreamConfiguration | SsfStreamConfiguration[]> {
     if (streamId !== undefined) return this.configuration(await this.stream(principal, streamId));
     const all = await this.admin.list(principal.tenantId);
-    return all.filter(isStream).map((view) => this.configuration(view));
+    return all.filter(isSsfStream).map((view) => this.configuration(view));
   }
 
   @Patch('streams')
@@ -175,7 +121,8 @@ export class SsfStreamsController {
   async update(@Tenant() principal: Principal, @Body() body: unknown): Promise<SsfStreamConfiguration> {
     const input = object(body);
     const current = await this.stream(principal, text(input.stream_id, 'stream_id'));
-    return this.configuration(await this.change(principal, current, input, false));
+    const change = subscriptionChange(input, current, false);
+    return this.configuration(await this.admin.update(principal.tenantId, current.id, change));
   }
 
   @Put('streams')
@@ -187,7 +134,8 @@ export class SsfStreamsController {
   async replace(@Tenant() principal: Principal, @Body() body: unknown): Promise<SsfStreamConfiguration> {
     const input = object(body);
     const current = await this.stream(principal, text(input.stream_id, 'stream_id'));
-    return this.configuration(await this.change(principal, current, input, true));
+    const change = subscriptionChange(input, current, true);
+    return this.configuration(await this.admin.update(principal.tenantId, current.id, change));
   }
 
   @Delete('streams')
@@ -207,8 +155,7 @@ export class SsfStreamsController {
     @Tenant() principal: Principal,
     @Query('stream_id') streamId: string | undefined,
   ): Promise<Json> {
-    const current = await this.stream(principal, text(streamId, 'stream_id'));
-    return statusOf(current);
+    return streamStatus(await this.stream(principal, text(streamId, 'stream_id')));
   }
 
   @Post('status')
@@ -221,15 +168,8 @@ export class SsfStreamsController {
   async setStatus(@Tenant() principal: Principal, @Body() body: unknown): Promise<Json> {
     const input = object(body);
     const current = await this.stream(principal, text(input.stream_id, 'stream_id'));
-    const status = input.status;
-    if (status !== 'enabled' && status !== 'paused') {
-      // `disabled` would drop events (SSF §8.1.2): this server keeps them; delete the stream instead.
-      throw ScimError.invalidValue('status must be "enabled" or "paused"');
-    }
-    const updated = await this.admin.update(principal.tenantId, current.id, {
-      state: status === 'enabled' ? 'active' : 'paused',
-    });
-    return statusOf(updated);
+    const state = requestedState(input);
+    return streamStatus(await this.admin.update(principal.tenantId, current.id, { state }));
   }
 
   @Post('subjects::add')
@@ -267,44 +207,9 @@ export class SsfStreamsController {
     }
   }
 
-  /** PATCH (`replace` false: what is given changes) and PUT (`replace` true: what is left out is reset). */
-  private async change(
-    principal: Principal,
-    current: SubscriptionView,
-    input: Json,
-    replace: boolean,
-  ): Promise<SubscriptionView> {
-    const dto: UpdateSubscriptionDto = {};
-    if (input.description !== undefined) dto.name = text(input.description, 'description');
-    else if (replace) dto.name = 'SSF stream';
-    if (input.events_requested !== undefined || replace) {
-      dto.format = formatOfRequest(strings(input.events_requested, 'events_requested'));
-    }
-    const delivery = input.delivery === undefined ? undefined : object(input.delivery, 'delivery');
-    const method = current.delivery.method === 'push' ? PUSH_METHOD_URN : POLL_METHOD_URN;
-    if (delivery?.method !== undefined && delivery.method !== method) {
-      throw ScimError.invalidValue(
-        `delivery.method of a stream cannot change (it is ${method}): create a new stream`,
-      );
-    }
-    if (delivery?.authorization_header !== undefined) {
-      throw ScimError.invalidValue(
-        'delivery.authorization_header is set when the stream is created; create a new stream to change it',
-      );
-    }
-    if (current.delivery.method === 'push') {
-      if (delivery?.endpoint_url !== undefined) {
-        dto.url = text(delivery.endpoint_url, 'delivery.endpoint_url');
-      } else if (replace) {
-        throw ScimError.invalidValue('delivery.endpoint_url is required to replace a push stream');
-      }
-    }
-    return this.admin.update(principal.tenantId, current.id, dto);
-  }
-
   private async stream(principal: Principal, streamId: string): Promise<SubscriptionView> {
     const view = await this.admin.get(principal.tenantId, streamId);
-    if (!isStream(view)) throw ScimError.notFound(`Stream ${JSON.stringify(streamId)} not found`);
+    if (!isSsfStream(view)) throw ScimError.notFound(`Stream ${JSON.stringify(streamId)} not found`);
     return view;
   }
 
@@ -319,16 +224,4 @@ export class SsfStreamsController {
       issuerUrl(base, `${SET_POLL_BASE_PATH}/${view.id}`),
     );
   }
-}
-
-function isStream(view: SubscriptionView): boolean {
-  return view.delivery.method === 'push' || view.delivery.method === 'poll';
-}
-
-function statusOf(view: SubscriptionView): Json {
-  return {
-    stream_id: view.id,
-    status: ssfStatus(view),
-    ...(view.stateReason ? { reason: view.stateReason } : {}),
-  };
 }

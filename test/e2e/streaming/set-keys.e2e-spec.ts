@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, TestApp } from '../harness';
-import { ADMIN_HEADER, ADMIN_TOKEN } from '../support/tenants';
+import { ADMIN_TOKEN } from '../support/tenants';
+import { rotateSetKeys } from './set-streams.helpers';
 
 describe('Standard streams: SET signing keys (e2e)', () => {
   let dataDir: string;
@@ -49,19 +50,8 @@ describe('Standard streams: SET signing keys (e2e)', () => {
     const [old] = await jwks();
     const denied = await t.app.inject({ method: 'POST', url: '/admin/set-keys/rotate', payload: {} });
     expect(denied.statusCode).toBe(401);
-    const bad = await t.app.inject({
-      method: 'POST',
-      url: '/admin/set-keys/rotate',
-      headers: ADMIN_HEADER,
-      payload: { graceSeconds: 1 },
-    });
-    expect(bad.statusCode).toBe(400);
-    const rotated = await t.app.inject({
-      method: 'POST',
-      url: '/admin/set-keys/rotate',
-      headers: ADMIN_HEADER,
-      payload: { graceSeconds: 3600 },
-    });
+    expect((await rotateSetKeys(t, 1)).statusCode).toBe(400);
+    const rotated = await rotateSetKeys(t, 3600);
     expect(rotated.statusCode).toBe(200);
     const listed = (rotated.json() as { keys: { kid: string; current: boolean; listedUntil?: string }[] })
       .keys;

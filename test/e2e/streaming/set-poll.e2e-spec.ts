@@ -3,22 +3,20 @@
  * `jose` against the published JWKS, acknowledging in batches, reporting one setErr, long-polling, and seeing
  * the unacknowledged SETs again after a restart of the server on the same DATA_DIR.
  */
-import type { JSONWebKeySet } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestApp, TestApp } from '../harness';
-import { SetReceiver } from '../support/set-receiver';
-import { ADMIN_TOKEN, createTenantWithToken, issueToken } from '../support/tenants';
+import type { TestApp } from '../harness';
+import { createTenantWithToken, issueToken } from '../support/tenants';
+import {
+  createSetApp,
+  ISSUER,
+  PollAnswer,
+  pollRequest,
+  PROV_EVENT as EVENT,
+  setReceiver,
+} from './set-streams.helpers';
 import { PATCH_SCHEMA, StreamingClient } from './streaming.helpers';
-
-const ISSUER = 'https://scim.example.com';
-const EVENT = 'urn:ietf:params:scim:event:prov:';
-
-interface PollAnswer {
-  sets: Record<string, string>;
-  moreAvailable?: boolean;
-}
 
 describe('Standard streams: RFC 8936 poll (e2e)', () => {
   let dataDir: string;
@@ -27,12 +25,7 @@ describe('Standard streams: RFC 8936 poll (e2e)', () => {
   let scimAuth: { authorization: string };
 
   const boot = async () => {
-    t = await createTestApp({
-      adminToken: ADMIN_TOKEN,
-      setIssuer: ISSUER,
-      dataDir,
-      setPollMaxWaitSeconds: 2,
-    });
+    t = await createSetApp({ dataDir, setPollMaxWaitSeconds: 2 });
   };
 
   beforeEach(async () => {
@@ -47,27 +40,11 @@ describe('Standard streams: RFC 8936 poll (e2e)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const verifier = (audience: string) =>
-    new SetReceiver(
-      async () =>
-        (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JSONWebKeySet,
-      ISSUER,
-      audience,
-    );
+  // The verifier outlives the restart of the first test: it fetches the JWKS of the app running then.
+  const verifier = (audience: string) => setReceiver(() => t, audience);
 
-  async function poll(id: string, token: string, body: Record<string, unknown>) {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: `/sets/poll/${id}`,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-      },
-      payload: JSON.stringify(body),
-    });
-    return response;
-  }
+  const poll = (id: string, token: string, body: Record<string, unknown>) =>
+    pollRequest(t, id, `Bearer ${token}`, body, { accept: 'application/json' });
 
   async function pollOk(id: string, token: string, body: Record<string, unknown>): Promise<PollAnswer> {
     const response = await poll(id, token, body);

@@ -3,15 +3,13 @@
  * with `jose` against the published JWKS (signature, typ, claims, sub_id, event URI), order and completeness
  * against the journal, a key rotation mid-stream, and the RFC 8935 error codes (retry vs dead letter).
  */
-import type { JSONWebKeySet } from 'jose';
 import { createTestApp, TestApp } from '../harness';
-import { SetReceiver } from '../support/set-receiver';
+import type { SetReceiver } from '../support/set-receiver';
 import { ADMIN_HEADER, ADMIN_TOKEN, createTenantWithToken } from '../support/tenants';
+import { createSetApp, ISSUER, PROV_EVENT as EVENT, rotateSetKeys, setReceiver } from './set-streams.helpers';
 import { GROUP_SCHEMA, PATCH_SCHEMA, StreamingClient, USER_SCHEMA } from './streaming.helpers';
 
-const ISSUER = 'https://scim.example.com';
 const AUDIENCE = 'https://receiver.example.com/events';
-const EVENT = 'urn:ietf:params:scim:event:prov:';
 
 describe('Standard streams: RFC 8935 push (e2e)', () => {
   let t: TestApp;
@@ -19,19 +17,9 @@ describe('Standard streams: RFC 8935 push (e2e)', () => {
   let receiver: SetReceiver;
 
   beforeEach(async () => {
-    t = await createTestApp({
-      adminToken: ADMIN_TOKEN,
-      setIssuer: ISSUER,
-      streamRetryBaseMs: 20,
-      streamRetryMaxMs: 50,
-    });
+    t = await createSetApp({ streamRetryBaseMs: 20, streamRetryMaxMs: 50 });
     client = new StreamingClient(t, 'std', await createTenantWithToken(t, 'std'));
-    receiver = new SetReceiver(
-      async () =>
-        (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JSONWebKeySet,
-      ISSUER,
-      AUDIENCE,
-    );
+    receiver = setReceiver(() => t, AUDIENCE);
     await receiver.start();
   });
 
@@ -86,13 +74,7 @@ describe('Standard streams: RFC 8935 push (e2e)', () => {
     });
     await receiver.waitFor(() => receiver.received.length >= 4);
     // Rotation mid-stream: the next SETs carry the new kid; the receiver fetches the JWKS again.
-    const rotated = await t.app.inject({
-      method: 'POST',
-      url: '/admin/set-keys/rotate',
-      headers: ADMIN_HEADER,
-      payload: { graceSeconds: 3600 },
-    });
-    expect(rotated.statusCode).toBe(200);
+    expect((await rotateSetKeys(t, 3600)).statusCode).toBe(200);
     await client.scim('PATCH', `/Users/${alice.id}`, {
       schemas: [PATCH_SCHEMA],
       Operations: [{ op: 'replace', path: 'active', value: false }],
@@ -224,11 +206,7 @@ describe('Standard streams: RFC 8935 push (e2e)', () => {
     } finally {
       await other.close();
     }
-    const limited = await createTestApp({
-      adminToken: ADMIN_TOKEN,
-      setIssuer: ISSUER,
-      webhookAllowedHosts: 'hooks.example.com',
-    });
+    const limited = await createSetApp({ webhookAllowedHosts: 'hooks.example.com' });
     try {
       const c = new StreamingClient(limited, 'y', await createTenantWithToken(limited, 'y'));
       const host = await c.admin('POST', '', { name: 'p', delivery: { method: 'push', url: receiver.url } });

@@ -4,15 +4,22 @@
  * min_verification_interval, the stream-updated SET, and the RFC 8936 poll metrics. SETs are checked with
  * `jose` against the published JWKS, as a receiver would.
  */
-import type { JSONWebKeySet } from 'jose';
 import { generateClientSecret, hashClientSecret } from '../../../src/auth/oauth/client-secret';
 import { createTestApp, TestApp } from '../harness';
 import { clientCredentialsToken } from '../support/credentials';
-import { SetReceiver } from '../support/set-receiver';
 import { ADMIN_HEADER, ADMIN_TOKEN, createTenantWithToken, issueToken } from '../support/tenants';
+import {
+  createSetApp,
+  ISSUER,
+  PolledStream,
+  pollStream,
+  setReceiver,
+  SsfMethod,
+  ssfManageAuth,
+  ssfRequest,
+} from './set-streams.helpers';
 import { StreamingClient } from './streaming.helpers';
 
-const ISSUER = 'https://scim.example.com';
 const STREAM_UPDATED = 'https://schemas.openid.net/secevent/ssf/event-type/stream-updated';
 
 describe('Standard streams: SSF stream management authorisation and completeness (e2e)', () => {
@@ -21,42 +28,16 @@ describe('Standard streams: SSF stream management authorisation and completeness
   let manage: { authorization: string };
 
   beforeEach(async () => {
-    t = await createTestApp({ adminToken: ADMIN_TOKEN, setIssuer: ISSUER });
+    t = await createSetApp();
     scim = await createTenantWithToken(t, 'std');
-    manage = {
-      authorization: `Bearer ${await issueToken(t, 'std', { label: 'rx', scopes: ['ssf.manage'] })}`,
-    };
+    manage = await ssfManageAuth(t, 'std', 'rx');
   });
 
   afterEach(() => t.close());
 
-  const call = (
-    headers: { authorization: string },
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-    url: string,
-    payload?: unknown,
-  ) =>
-    t.app.inject({
-      method,
-      url,
-      headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) },
-      payload: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-  const jwks = async () =>
-    (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JSONWebKeySet;
-  const poll = async (
-    stream: { stream_id: string; delivery: { authorization_header: string } },
-    body = {},
-  ) => {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: `/sets/poll/${stream.stream_id}`,
-      headers: { authorization: stream.delivery.authorization_header, 'content-type': 'application/json' },
-      payload: JSON.stringify({ returnImmediately: true, ...body }),
-    });
-    expect(response.statusCode).toBe(200);
-    return response.json() as { sets: Record<string, string>; moreAvailable?: boolean };
-  };
+  const call = (headers: { authorization: string }, method: SsfMethod, url: string, payload?: unknown) =>
+    ssfRequest(t, headers, method, url, payload);
+  const poll = (stream: PolledStream, body = {}) => pollStream(t, stream, body);
 
   it('refuses a SCIM provisioning credential with 403 insufficient_scope, admits ssf.manage only to /ssf', async () => {
     const refused = await call(scim, 'POST', '/ssf/streams', {});
@@ -139,7 +120,7 @@ describe('Standard streams: SSF stream management authorisation and completeness
   it('stops the events of a removed subject and resumes them once it is added back', async () => {
     const client = new StreamingClient(t, 'std', scim);
     const stream = (await call(manage, 'POST', '/ssf/streams', {})).json();
-    const receiver = new SetReceiver(jwks, ISSUER, stream.aud);
+    const receiver = setReceiver(() => t, stream.aud);
     const alice = await client.createUser('alice');
     const bob = await client.createUser('bob');
     const removed = await call(manage, 'POST', '/ssf/subjects:remove', {
@@ -210,7 +191,7 @@ describe('Standard streams: SSF stream management authorisation and completeness
   });
 
   it('sends stream-updated when the status changes: pushed at once, or offered at the next poll', async () => {
-    const receiver = new SetReceiver(jwks, ISSUER, 'unset');
+    const receiver = setReceiver(() => t, 'unset');
     await receiver.start();
     try {
       const pushed = (
@@ -218,7 +199,7 @@ describe('Standard streams: SSF stream management authorisation and completeness
           delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: receiver.url },
         })
       ).json();
-      const check = new SetReceiver(jwks, ISSUER, pushed.aud);
+      const check = setReceiver(() => t, pushed.aud);
       await call(manage, 'POST', '/ssf/status', { stream_id: pushed.stream_id, status: 'paused' });
       await receiver.waitFor(() => receiver.received.length > 0);
       const claims = await check.verify(receiver.received[0].jws);
@@ -232,7 +213,7 @@ describe('Standard streams: SSF stream management authorisation and completeness
 
     // Poll: the admin API's state change emits it too; only the latest status is kept.
     const stream = (await call(manage, 'POST', '/ssf/streams', {})).json();
-    const verifier = new SetReceiver(jwks, ISSUER, stream.aud);
+    const verifier = setReceiver(() => t, stream.aud);
     const admin = new StreamingClient(t, 'std', scim);
     await admin.admin('PATCH', `/${stream.stream_id}`, { state: 'paused' });
     await admin.admin('PATCH', `/${stream.stream_id}`, { state: 'active' });
@@ -274,20 +255,10 @@ describe('Standard streams: SSF stream management with OAuth access tokens (e2e)
   const bearerOf = (clientId: string) => clientCredentialsToken(t.app, clientId, SECRET);
 
   it('admits a client with the scope ssf.manage and refuses a provisioning client', async () => {
-    const receiver = await bearerOf('receiver');
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/ssf/streams',
-      headers: { authorization: receiver, 'content-type': 'application/json' },
-      payload: '{}',
-    });
-    expect(created.statusCode).toBe(201);
-    const provisioner = await bearerOf('provisioner');
-    const refused = await t.app.inject({
-      method: 'GET',
-      url: '/ssf/streams',
-      headers: { authorization: provisioner },
-    });
+    const receiver = { authorization: await bearerOf('receiver') };
+    expect((await ssfRequest(t, receiver, 'POST', '/ssf/streams', {})).statusCode).toBe(201);
+    const provisioner = { authorization: await bearerOf('provisioner') };
+    const refused = await ssfRequest(t, provisioner, 'GET', '/ssf/streams');
     expect(refused.statusCode).toBe(403);
     expect(refused.json().detail).toContain('the credential grants "scim"');
   });

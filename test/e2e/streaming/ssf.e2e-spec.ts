@@ -2,13 +2,17 @@
  * SSF 1.0 discovery and stream management over the change stream's subscriptions (issue "Standard streams"),
  * and RFC 9967 §4 securityEvents in ServiceProviderConfig.
  */
-import type { JSONWebKeySet } from 'jose';
 import { createTestApp, TestApp } from '../harness';
-import { SetReceiver } from '../support/set-receiver';
-import { ADMIN_HEADER, ADMIN_TOKEN, createTenantWithToken, issueToken } from '../support/tenants';
-
-const ISSUER = 'https://scim.example.com';
-const EVENT = 'urn:ietf:params:scim:event:prov:';
+import { ADMIN_HEADER, createTenantWithToken } from '../support/tenants';
+import {
+  createSetApp,
+  ISSUER,
+  pollStream,
+  PROV_EVENT as EVENT,
+  setReceiver,
+  ssfManageAuth,
+  ssfRequest,
+} from './set-streams.helpers';
 
 describe('Standard streams: SSF discovery and stream management (e2e)', () => {
   let t: TestApp;
@@ -16,22 +20,16 @@ describe('Standard streams: SSF discovery and stream management (e2e)', () => {
   let scim: { authorization: string };
 
   beforeEach(async () => {
-    t = await createTestApp({ adminToken: ADMIN_TOKEN, setIssuer: ISSUER });
+    t = await createSetApp();
     scim = await createTenantWithToken(t, 'std');
-    // Stream management needs a credential with the scope ssf.manage (or ADMIN_TOKEN): ssf-auth.e2e-spec.ts.
-    const token = await issueToken(t, 'std', { label: 'receiver', scopes: ['ssf.manage'] });
-    auth = { authorization: `Bearer ${token}` };
+    // Stream management needs a credential with the scope ssf.manage (or ADMIN_TOKEN): ssf-management.e2e-spec.ts.
+    auth = await ssfManageAuth(t, 'std', 'receiver');
   });
 
   afterEach(() => t.close());
 
   const ssf = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
-    t.app.inject({
-      method,
-      url,
-      headers: { ...auth, ...(payload ? { 'content-type': 'application/json' } : {}) },
-      payload: payload === undefined ? undefined : JSON.stringify(payload),
-    });
+    ssfRequest(t, auth, method, url, payload);
 
   it('publishes the transmitter configuration without authentication', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/.well-known/ssf-configuration' });
@@ -95,14 +93,8 @@ describe('Standard streams: SSF discovery and stream management (e2e)', () => {
       delivery: { method: 'poll', format: 'notice' },
     });
 
-    // The token polls.
-    const polled = await t.app.inject({
-      method: 'POST',
-      url: `/sets/poll/${stream.stream_id}`,
-      headers: { authorization: stream.delivery.authorization_header, 'content-type': 'application/json' },
-      payload: JSON.stringify({ returnImmediately: true }),
-    });
-    expect(polled.statusCode).toBe(200);
+    // The token polls (pollStream fails on anything but 200).
+    await pollStream(t, stream);
 
     const read = await ssf('GET', `/ssf/streams?stream_id=${stream.stream_id}`);
     expect(read.json()).toEqual({
@@ -131,12 +123,8 @@ describe('Standard streams: SSF discovery and stream management (e2e)', () => {
 
     // Another tenant does not see it.
     await createTenantWithToken(t, 'other');
-    const otherToken = await issueToken(t, 'other', { label: 'receiver', scopes: ['ssf.manage'] });
-    const foreign = await t.app.inject({
-      method: 'GET',
-      url: `/ssf/streams?stream_id=${stream.stream_id}`,
-      headers: { authorization: `Bearer ${otherToken}` },
-    });
+    const otherAuth = await ssfManageAuth(t, 'other', 'receiver');
+    const foreign = await ssfRequest(t, otherAuth, 'GET', `/ssf/streams?stream_id=${stream.stream_id}`);
     expect(foreign.statusCode).toBe(404);
 
     expect((await ssf('DELETE', `/ssf/streams?stream_id=${stream.stream_id}`)).statusCode).toBe(204);
@@ -162,25 +150,12 @@ describe('Standard streams: SSF discovery and stream management (e2e)', () => {
   });
 
   it('sends a verification SET: offered first at the next poll until acknowledged, or pushed at once', async () => {
-    const jwks = async () =>
-      (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JSONWebKeySet;
     const stream = (await ssf('POST', '/ssf/streams', {})).json();
-    const verifier = new SetReceiver(jwks, ISSUER, stream.aud);
+    const verifier = setReceiver(() => t, stream.aud);
     expect(
       (await ssf('POST', '/ssf/verify', { stream_id: stream.stream_id, state: 'VGhpcy4uLg==' })).statusCode,
     ).toBe(204);
-    const poll = async (body: Record<string, unknown>) =>
-      (
-        await t.app.inject({
-          method: 'POST',
-          url: `/sets/poll/${stream.stream_id}`,
-          headers: {
-            authorization: stream.delivery.authorization_header,
-            'content-type': 'application/json',
-          },
-          payload: JSON.stringify({ returnImmediately: true, ...body }),
-        })
-      ).json() as { sets: Record<string, string> };
+    const poll = (body: Record<string, unknown>) => pollStream(t, stream, body);
     const first = await poll({});
     const [jti] = Object.keys(first.sets);
     const claims = await verifier.verify(first.sets[jti]);
@@ -194,7 +169,7 @@ describe('Standard streams: SSF discovery and stream management (e2e)', () => {
     expect(Object.keys((await poll({})).sets)).toEqual([jti]);
     expect((await poll({ ack: [jti] })).sets).toEqual({});
 
-    const receiver = new SetReceiver(jwks, ISSUER, 'urn:example:push');
+    const receiver = setReceiver(() => t, 'urn:example:push');
     await receiver.start();
     try {
       const pushed = (
@@ -203,7 +178,7 @@ describe('Standard streams: SSF discovery and stream management (e2e)', () => {
         })
       ).json();
       // The audience the receiver expects is the stream's.
-      const check = new SetReceiver(jwks, ISSUER, pushed.aud);
+      const check = setReceiver(() => t, pushed.aud);
       expect((await ssf('POST', '/ssf/verify', { stream_id: pushed.stream_id })).statusCode).toBe(204);
       await receiver.waitFor(() => receiver.received.length > 0);
       const received = await check.verify(receiver.received[0].jws);
