@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ResourceDocument } from '../scim/document/resource-document';
-import {
-  GroupRef,
-  MemberRef,
-  parseAttributeList,
-  toScimResource,
-  wantsAttribute,
-} from '../scim/projection/projection';
+import { CompiledProjection } from '../scim/projection/compiled-projection';
+import { compiledProjection } from '../scim/projection/projection-cache';
+import { GroupRef, MemberRef, parseAttributeList, wantsAttribute } from '../scim/projection/projection';
 import { isPlainObject } from '../scim/schema/coerce';
 import { StorageAttributes } from '../scim/schema/resource.validator';
 import { ENTERPRISE_USER_SCHEMA } from '../scim/schema/schema-urns';
@@ -20,8 +16,8 @@ const MANAGER_DISPLAY_NAME = `${ENTERPRISE_USER_SCHEMA}:manager.displayName`;
 
 /** What a view projects for one resource type, and which lookups that needs. */
 interface ViewSelection {
-  attributes: string[];
-  excludedAttributes: string[];
+  /** attributes / excludedAttributes compiled: taken once per request, run per resource. */
+  projection: CompiledProjection;
   members: boolean;
   groups: boolean;
   managerDisplayName: boolean;
@@ -101,11 +97,9 @@ export class ResourcePresenter {
       const location = locationOf(ctx.baseUrl, doc);
       const stored = attributesOf(doc, true);
       if (wanted.managerDisplayName) addManagerDisplayName(stored, managerNames);
-      const body = toScimResource(this.registry, doc._type, stored, {
+      const body = wanted.projection(stored, {
         location,
         baseUrl: ctx.baseUrl,
-        attributes: wanted.attributes,
-        excludedAttributes: wanted.excludedAttributes,
         members: wanted.members ? (members.get(doc.id) ?? []) : undefined,
         groups: wanted.groups ? (groups.get(doc.id) ?? []) : undefined,
       });
@@ -144,8 +138,7 @@ export class ResourcePresenter {
     const query = { attributes, excludedAttributes };
     const wants = (path: string) => wantsAttribute(this.registry, resourceType, path, query);
     return {
-      attributes,
-      excludedAttributes,
+      projection: compiledProjection(this.registry, resourceType, attributes, excludedAttributes),
       members: resourceType === 'Group' && wants('members'),
       groups: resourceType === 'User' && wants('groups'),
       managerDisplayName: resourceType === 'User' && wants(MANAGER_DISPLAY_NAME),
