@@ -4,13 +4,12 @@ import { CompiledProjection } from '../scim/projection/compiled-projection';
 import { compiledProjection } from '../scim/projection/projection-cache';
 import { GroupRef, MemberRef, parseAttributeList, wantsAttribute } from '../scim/projection/projection';
 import { isPlainObject } from '../scim/schema/coerce';
-import { StorageAttributes } from '../scim/schema/resource.validator';
 import { ENTERPRISE_USER_SCHEMA } from '../scim/schema/schema-urns';
 import { extensionStorageKey, SchemaRegistry } from '../scim/schema/schema.registry';
 import { MembershipRepository, ResourceRepository } from '../store/ports';
 import { GroupMembershipReader } from './group-membership.reader';
 import { ResourceView, ScimRequestContext, ViewSelectionInput } from './resource.types';
-import { attributesOf, locationOf, unique } from './stored-document';
+import { locationOf, unique } from './stored-document';
 
 const MANAGER_DISPLAY_NAME = `${ENTERPRISE_USER_SCHEMA}:manager.displayName`;
 
@@ -95,8 +94,10 @@ export class ResourcePresenter {
     return docs.map((doc) => {
       const wanted = selectionOf(doc._type);
       const location = locationOf(ctx.baseUrl, doc);
-      const stored = attributesOf(doc, true);
-      if (wanted.managerDisplayName) addManagerDisplayName(stored, managerNames);
+      // The projection is given the stored document itself, not a copy without the internal `_` fields: it
+      // reads attributes by their names (ATTRNAMEs, never starting with `_`) and extensions by URN, and
+      // copies what it returns. Only the manager's displayName, added on the way out, needs a copy.
+      const stored = wanted.managerDisplayName ? withManagerDisplayName(doc, managerNames) : doc;
       const body = wanted.projection(stored, {
         location,
         baseUrl: ctx.baseUrl,
@@ -244,13 +245,16 @@ function managerIdOf(doc: ResourceDocument): string | undefined {
   return typeof managerId === 'string' && managerId !== '' ? managerId : undefined;
 }
 
-/** Sets manager.displayName (RFC 7643 §4.3) from the looked-up names; left out when the manager has none. */
-function addManagerDisplayName(attributes: StorageAttributes, names: Map<string, string>): void {
+/**
+ * The document with manager.displayName (RFC 7643 §4.3) set from the looked-up names, as a copy that replaces
+ * the extension object (the stored one may be frozen); the document itself when the manager has no name.
+ */
+function withManagerDisplayName(doc: ResourceDocument, names: Map<string, string>): ResourceDocument {
   const key = extensionStorageKey(ENTERPRISE_USER_SCHEMA);
-  const enterprise = attributes[key];
-  if (!isPlainObject(enterprise) || !isPlainObject(enterprise.manager)) return;
+  const enterprise = doc[key];
+  if (!isPlainObject(enterprise) || !isPlainObject(enterprise.manager)) return doc;
   const managerId = enterprise.manager.value;
   const displayName = typeof managerId === 'string' ? names.get(managerId) : undefined;
-  if (displayName === undefined) return;
-  attributes[key] = { ...enterprise, manager: { ...enterprise.manager, displayName } };
+  if (displayName === undefined) return doc;
+  return { ...doc, [key]: { ...enterprise, manager: { ...enterprise.manager, displayName } } };
 }
