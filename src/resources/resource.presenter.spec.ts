@@ -2,7 +2,8 @@ import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../scim/schema/schema-urns'
 import { extensionStorageKey } from '../scim/schema/schema.registry';
 import { ResourceDocument } from '../scim/document/resource-document';
 import { interpretScimResource } from '../scim/projection/projection-test.reference';
-import { ResourcePresenter } from './resource.presenter';
+import * as projection from '../scim/projection/projection';
+import { MAX_REQUESTED_SELECTIONS, ResourcePresenter } from './resource.presenter';
 import { BASE_URL, ctx, resourceFixture, storedGroup, storedUser } from './resource-test.fixtures';
 import { attributesOf, locationOf } from './stored-document';
 
@@ -113,6 +114,36 @@ describe(ResourcePresenter.name, () => {
       });
       expect(JSON.stringify(view.body)).toBe(JSON.stringify(expected));
     }
+  });
+
+  describe('requested selections', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('are parsed once and reused while a client repeats them', async () => {
+      const f = fixture();
+      const parse = jest.spyOn(projection, 'parseAttributeList');
+      const first = await f.presenter.view(ctx, managed(), { attributes: 'userName,emails' });
+      const again = await f.presenter.view(ctx, managed(), { attributes: 'userName,emails' });
+      expect(again.body).toEqual(first.body);
+      expect(parse).toHaveBeenCalledTimes(2); // attributes and excludedAttributes, the first time only
+    });
+
+    it(`are kept up to ${MAX_REQUESTED_SELECTIONS}, the least recently used dropped first`, async () => {
+      const f = fixture();
+      const parse = jest.spyOn(projection, 'parseAttributeList');
+      const read = (attributes: string) => f.presenter.view(ctx, managed(), { attributes });
+      await read('userName');
+      await read('displayName');
+      for (let i = 0; i < MAX_REQUESTED_SELECTIONS; i++) {
+        await read(`nosuch${i}`);
+        await read('userName');
+      }
+      parse.mockClear();
+      await read('userName');
+      expect(parse).not.toHaveBeenCalled();
+      await read('displayName');
+      expect(parse).toHaveBeenCalledTimes(2);
+    });
   });
 
   describe('snapshot', () => {

@@ -13,6 +13,12 @@ import { locationOf, unique } from './stored-document';
 
 const MANAGER_DISPLAY_NAME = `${ENTERPRISE_USER_SCHEMA}:manager.displayName`;
 
+/**
+ * Requested (non-default) selections kept parsed: clients choose `attributes` freely, so a bound keeps
+ * arbitrary lists from growing memory; one cycling through many lists only costs parsing them again.
+ */
+export const MAX_REQUESTED_SELECTIONS = 64;
+
 /** What a view projects for one resource type, and which lookups that needs. */
 interface ViewSelection {
   /** attributes / excludedAttributes compiled: taken once per request, run per resource. */
@@ -114,6 +120,9 @@ export class ResourcePresenter {
    */
   private readonly defaultSelections = new Map<string, ViewSelection>();
 
+  /** The other selections by their raw parameters, least recently used first (see MAX_REQUESTED_SELECTIONS). */
+  private readonly requestedSelections = new Map<string, ViewSelection>();
+
   /** RFC 7644 §3.9 attributes / excludedAttributes of one resource type, and which lookups they call for. */
   private viewSelection(
     resourceType: string,
@@ -127,7 +136,24 @@ export class ResourcePresenter {
       }
       return cached;
     }
-    return this.selectionOf(resourceType, selection);
+    // Parsing the lists and deciding the lookups costs more than projecting a small resource, and a client
+    // repeats its list (Entra sends the same `attributes` on every read): the raw parameters are the key.
+    const key = JSON.stringify([
+      resourceType,
+      selection.attributes ?? '',
+      selection.excludedAttributes ?? '',
+    ]);
+    let cached = this.requestedSelections.get(key);
+    if (cached) {
+      this.requestedSelections.delete(key);
+    } else {
+      cached = this.selectionOf(resourceType, selection);
+      if (this.requestedSelections.size >= MAX_REQUESTED_SELECTIONS) {
+        this.requestedSelections.delete(this.requestedSelections.keys().next().value!);
+      }
+    }
+    this.requestedSelections.set(key, cached);
+    return cached;
   }
 
   private selectionOf(
