@@ -1,8 +1,11 @@
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../scim/schema/schema-urns';
 import { extensionStorageKey } from '../scim/schema/schema.registry';
 import { ResourceDocument } from '../scim/document/resource-document';
-import { ResourcePresenter } from './resource.presenter';
+import { interpretScimResource } from '../scim/projection/projection-test.reference';
+import * as projection from '../scim/projection/projection';
+import { MAX_REQUESTED_SELECTIONS, ResourcePresenter } from './resource.presenter';
 import { BASE_URL, ctx, resourceFixture, storedGroup, storedUser } from './resource-test.fixtures';
+import { attributesOf, locationOf } from './stored-document';
 
 const ALICE = 'a0000000-0000-4000-8000-000000000001';
 const BOSS = 'b0000000-0000-4000-8000-000000000002';
@@ -74,6 +77,73 @@ describe(ResourcePresenter.name, () => {
       { value: SALES, $ref: `${BASE_URL}/Groups/${SALES}`, type: 'Group', display: SALES },
     ]);
     expect(f.resources.find).toHaveBeenCalledTimes(1);
+  });
+
+  it('projects the stored document as the reference interpreter projects its attributes', async () => {
+    const CUSTOM = 'urn:ietf:params:scim:schemas:extension:Custom:2.0:User';
+    const doc = {
+      ...managed(),
+      name: { givenName: 'Alice', familyName: 'Smith' },
+      emails: [{ value: 'alice@example.com', type: 'work', primary: true }],
+      [extensionStorageKey(CUSTOM)]: { site: 'Oslo' },
+      _ci: { userName: 'alice' },
+    };
+    const f = fixture();
+    for (const selection of [
+      {},
+      { attributes: 'userName,emails.value,urn:ietf:params:scim:schemas:extension:Custom:2.0:User:site' },
+      { excludedAttributes: 'groups,name.familyName' },
+    ]) {
+      const view = await f.presenter.view(ctx, doc, selection);
+      const enterprise = doc[extensionStorageKey(ENTERPRISE_USER_SCHEMA)] as { manager: object };
+      const withManagerName = {
+        ...attributesOf(doc, true),
+        [extensionStorageKey(ENTERPRISE_USER_SCHEMA)]: {
+          manager: { ...enterprise.manager, displayName: 'Boss' },
+        },
+      };
+      const expected = interpretScimResource(f.registry, 'User', withManagerName, {
+        location: locationOf(BASE_URL, doc),
+        baseUrl: BASE_URL,
+        attributes: selection.attributes?.split(','),
+        excludedAttributes: selection.excludedAttributes?.split(','),
+        groups: [
+          { value: SALES, type: 'direct', display: SALES },
+          { value: ALL, type: 'indirect', display: ALL },
+        ],
+      });
+      expect(JSON.stringify(view.body)).toBe(JSON.stringify(expected));
+    }
+  });
+
+  describe('requested selections', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('are parsed once and reused while a client repeats them', async () => {
+      const f = fixture();
+      const parse = jest.spyOn(projection, 'parseAttributeList');
+      const first = await f.presenter.view(ctx, managed(), { attributes: 'userName,emails' });
+      const again = await f.presenter.view(ctx, managed(), { attributes: 'userName,emails' });
+      expect(again.body).toEqual(first.body);
+      expect(parse).toHaveBeenCalledTimes(2); // attributes and excludedAttributes, the first time only
+    });
+
+    it(`are kept up to ${MAX_REQUESTED_SELECTIONS}, the least recently used dropped first`, async () => {
+      const f = fixture();
+      const parse = jest.spyOn(projection, 'parseAttributeList');
+      const read = (attributes: string) => f.presenter.view(ctx, managed(), { attributes });
+      await read('userName');
+      await read('displayName');
+      for (let i = 0; i < MAX_REQUESTED_SELECTIONS; i++) {
+        await read(`nosuch${i}`);
+        await read('userName');
+      }
+      parse.mockClear();
+      await read('userName');
+      expect(parse).not.toHaveBeenCalled();
+      await read('displayName');
+      expect(parse).toHaveBeenCalledTimes(2);
+    });
   });
 
   describe('snapshot', () => {

@@ -1,27 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { ResourceDocument } from '../scim/document/resource-document';
-import {
-  GroupRef,
-  MemberRef,
-  parseAttributeList,
-  toScimResource,
-  wantsAttribute,
-} from '../scim/projection/projection';
+import { CompiledProjection } from '../scim/projection/compiled-projection';
+import { compiledProjection } from '../scim/projection/projection-cache';
+import { GroupRef, MemberRef, parseAttributeList, wantsAttribute } from '../scim/projection/projection';
 import { isPlainObject } from '../scim/schema/coerce';
-import { StorageAttributes } from '../scim/schema/resource.validator';
 import { ENTERPRISE_USER_SCHEMA } from '../scim/schema/schema-urns';
 import { extensionStorageKey, SchemaRegistry } from '../scim/schema/schema.registry';
 import { MembershipRepository, ResourceRepository } from '../store/ports';
 import { GroupMembershipReader } from './group-membership.reader';
 import { ResourceView, ScimRequestContext, ViewSelectionInput } from './resource.types';
-import { attributesOf, locationOf, unique } from './stored-document';
+import { locationOf, unique } from './stored-document';
 
 const MANAGER_DISPLAY_NAME = `${ENTERPRISE_USER_SCHEMA}:manager.displayName`;
 
+/**
+ * Requested (non-default) selections kept parsed: clients choose `attributes` freely, so a bound keeps
+ * arbitrary lists from growing memory; one cycling through many lists only costs parsing them again.
+ */
+export const MAX_REQUESTED_SELECTIONS = 64;
+
 /** What a view projects for one resource type, and which lookups that needs. */
 interface ViewSelection {
-  attributes: string[];
-  excludedAttributes: string[];
+  /** attributes / excludedAttributes compiled: taken once per request, run per resource. */
+  projection: CompiledProjection;
   members: boolean;
   groups: boolean;
   managerDisplayName: boolean;
@@ -99,13 +100,13 @@ export class ResourcePresenter {
     return docs.map((doc) => {
       const wanted = selectionOf(doc._type);
       const location = locationOf(ctx.baseUrl, doc);
-      const stored = attributesOf(doc, true);
-      if (wanted.managerDisplayName) addManagerDisplayName(stored, managerNames);
-      const body = toScimResource(this.registry, doc._type, stored, {
+      // The projection is given the stored document itself, not a copy without the internal `_` fields: it
+      // reads attributes by their names (ATTRNAMEs, never starting with `_`) and extensions by URN, and
+      // copies what it returns. Only the manager's displayName, added on the way out, needs a copy.
+      const stored = wanted.managerDisplayName ? withManagerDisplayName(doc, managerNames) : doc;
+      const body = wanted.projection(stored, {
         location,
         baseUrl: ctx.baseUrl,
-        attributes: wanted.attributes,
-        excludedAttributes: wanted.excludedAttributes,
         members: wanted.members ? (members.get(doc.id) ?? []) : undefined,
         groups: wanted.groups ? (groups.get(doc.id) ?? []) : undefined,
       });
@@ -118,6 +119,9 @@ export class ResourcePresenter {
    * resource type: the schema registry never changes after boot, so neither does it. Callers do not change it.
    */
   private readonly defaultSelections = new Map<string, ViewSelection>();
+
+  /** The other selections by their raw parameters, least recently used first (see MAX_REQUESTED_SELECTIONS). */
+  private readonly requestedSelections = new Map<string, ViewSelection>();
 
   /** RFC 7644 §3.9 attributes / excludedAttributes of one resource type, and which lookups they call for. */
   private viewSelection(
@@ -132,7 +136,24 @@ export class ResourcePresenter {
       }
       return cached;
     }
-    return this.selectionOf(resourceType, selection);
+    // Parsing the lists and deciding the lookups costs more than projecting a small resource, and a client
+    // repeats its list (Entra sends the same `attributes` on every read): the raw parameters are the key.
+    const key = JSON.stringify([
+      resourceType,
+      selection.attributes ?? '',
+      selection.excludedAttributes ?? '',
+    ]);
+    let cached = this.requestedSelections.get(key);
+    if (cached) {
+      this.requestedSelections.delete(key);
+    } else {
+      cached = this.selectionOf(resourceType, selection);
+      if (this.requestedSelections.size >= MAX_REQUESTED_SELECTIONS) {
+        this.requestedSelections.delete(this.requestedSelections.keys().next().value!);
+      }
+    }
+    this.requestedSelections.set(key, cached);
+    return cached;
   }
 
   private selectionOf(
@@ -144,8 +165,7 @@ export class ResourcePresenter {
     const query = { attributes, excludedAttributes };
     const wants = (path: string) => wantsAttribute(this.registry, resourceType, path, query);
     return {
-      attributes,
-      excludedAttributes,
+      projection: compiledProjection(this.registry, resourceType, attributes, excludedAttributes),
       members: resourceType === 'Group' && wants('members'),
       groups: resourceType === 'User' && wants('groups'),
       managerDisplayName: resourceType === 'User' && wants(MANAGER_DISPLAY_NAME),
@@ -251,13 +271,16 @@ function managerIdOf(doc: ResourceDocument): string | undefined {
   return typeof managerId === 'string' && managerId !== '' ? managerId : undefined;
 }
 
-/** Sets manager.displayName (RFC 7643 §4.3) from the looked-up names; left out when the manager has none. */
-function addManagerDisplayName(attributes: StorageAttributes, names: Map<string, string>): void {
+/**
+ * The document with manager.displayName (RFC 7643 §4.3) set from the looked-up names, as a copy that replaces
+ * the extension object (the stored one may be frozen); the document itself when the manager has no name.
+ */
+function withManagerDisplayName(doc: ResourceDocument, names: Map<string, string>): ResourceDocument {
   const key = extensionStorageKey(ENTERPRISE_USER_SCHEMA);
-  const enterprise = attributes[key];
-  if (!isPlainObject(enterprise) || !isPlainObject(enterprise.manager)) return;
+  const enterprise = doc[key];
+  if (!isPlainObject(enterprise) || !isPlainObject(enterprise.manager)) return doc;
   const managerId = enterprise.manager.value;
   const displayName = typeof managerId === 'string' ? names.get(managerId) : undefined;
-  if (displayName === undefined) return;
-  attributes[key] = { ...enterprise, manager: { ...enterprise.manager, displayName } };
+  if (displayName === undefined) return doc;
+  return { ...doc, [key]: { ...enterprise, manager: { ...enterprise.manager, displayName } } };
 }

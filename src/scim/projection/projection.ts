@@ -1,70 +1,17 @@
-import { AttributeDefinition } from '../schema/attribute-definition';
-import { isPlainObject } from '../schema/coerce';
 import { extensionStorageKey, SchemaRegistry } from '../schema/schema.registry';
-import { parseUndeclaredExtensionPath, undeclaredExtensionUrn } from '../schema/undeclared-extension';
+import { parseUndeclaredExtensionPath } from '../schema/undeclared-extension';
+import { AttributeSelection } from './attribute-selection';
+import { compiledProjection } from './projection-cache';
+import { ProjectionContext } from './projection.types';
 
 /**
- * Storage → wire (RFC 7643 §2.4 "returned", RFC 7644 §3.9 attributes / excludedAttributes).
- * Extension data goes back under its URN, `$ref` is computed from `value`, `meta.location` from the request.
- * The result shares nothing with the stored document: the embedded store's objects must not leak out.
+ * Storage → wire (RFC 7643 §2.4 "returned", RFC 7644 §3.9 attributes / excludedAttributes): the parameters
+ * parsed, what a response will carry, and the projection itself (compiled-projection.ts).
  */
 
-export interface MemberRef {
-  value: string;
-  /** "User" or "Group" (RFC 7643 §4.2); "User" when unknown. */
-  type?: string;
-  display?: string;
-}
-
-export interface GroupRef {
-  value: string;
-  display?: string;
-  /** RFC 7643 §4.1.2 groups.type. */
-  type: 'direct' | 'indirect';
-}
-
-export interface ProjectionContext {
-  /** meta.location of the resource (RFC 7644 §3.1). */
-  location: string;
-  /** The SCIM base URL (…/scim/v2, no trailing slash needed) used to build `$ref` values. */
-  baseUrl: string;
-  /** RFC 7644 §3.9 `attributes`: raw or parseAttributeList() output. */
-  attributes?: string[];
-  /** RFC 7644 §3.9 `excludedAttributes`: raw or parseAttributeList() output. */
-  excludedAttributes?: string[];
-  /** Group members, loaded by the caller when wantsAttribute(…, 'members', …); undefined = not loaded, omitted. */
-  members?: MemberRef[];
-  /** A user's groups (RFC 7643 §4.1.2), loaded when wanted; undefined or empty = omitted. */
-  groups?: GroupRef[];
-}
-
-/** What a list of attribute paths designates, keyed by storage scope ('' = core, else the extension's field). */
-interface Selector {
-  scope: string;
-  /** Lower-cased top-level attribute name; undefined = the whole scope (a URN alone). */
-  top?: string;
-  /** Lower-cased sub-attribute name. */
-  sub?: string;
-}
-
-type Selection = 'all' | Set<string> | undefined;
+export type { GroupRef, MemberRef, ProjectionContext, ResourceContext } from './projection.types';
 
 const lower = (s: string) => s.toLowerCase();
-
-function toSelector(registry: SchemaRegistry, resourceType: string, path: string): Selector | undefined {
-  const split = registry.splitUrn(resourceType, path);
-  if (split) {
-    const scope = split.isExtension ? extensionStorageKey(split.schema.id) : '';
-    if (split.rest === '') return { scope };
-    const resolved = registry.resolve(resourceType, path);
-    if (!resolved) return undefined;
-    const [top, sub] = split.isExtension ? resolved.storagePath.slice(1) : resolved.storagePath;
-    return { scope, top: lower(top), sub: sub === undefined ? undefined : lower(sub) };
-  }
-  const dynamic = parseUndeclaredExtensionPath(registry, resourceType, path);
-  if (!dynamic) return undefined;
-  return { scope: dynamic.storageKey, top: dynamic.attributeName && lower(dynamic.attributeName) };
-}
 
 /**
  * Resolves a comma-separated `attributes` / `excludedAttributes` parameter (RFC 7644 §3.9, §3.10 notation)
@@ -98,69 +45,6 @@ export function parseAttributeList(
   return [...out.values()];
 }
 
-class AttributeSelection {
-  private readonly include?: Selector[];
-  private readonly exclude: Selector[];
-
-  constructor(registry: SchemaRegistry, resourceType: string, attributes?: string[], excluded?: string[]) {
-    const resolve = (paths: string[]) =>
-      paths.map((p) => toSelector(registry, resourceType, p.trim())).filter((s): s is Selector => !!s);
-    // An empty `attributes` list requests nothing in particular: the default set is returned. A list of only
-    // unknown names resolves to no selector at all: RFC 7644 §3.9 says `attributes` overrides the default set,
-    // so only the attributes returned "always" (id, schemas, …) are left — never the full resource.
-    this.include = attributes && attributes.length > 0 ? resolve(attributes) : undefined;
-    this.exclude = excluded ? resolve(excluded) : [];
-  }
-
-  /** Which sub-attributes of `top` were asked for: all of them, some, or none (undefined). */
-  private requested(scope: string, top: string): Selection {
-    if (!this.include) return undefined;
-    const subs = new Set<string>();
-    for (const s of this.include) {
-      if (s.scope !== scope) continue;
-      if (s.top === undefined || (s.top === top && s.sub === undefined)) return 'all';
-      if (s.top === top && s.sub !== undefined) subs.add(s.sub);
-    }
-    return subs.size > 0 ? subs : undefined;
-  }
-
-  private excludedWhole(scope: string, top: string): boolean {
-    return this.exclude.some((s) => s.scope === scope && (s.top === undefined || (s.top === top && !s.sub)));
-  }
-
-  private excludedSub(scope: string, top: string, sub: string): boolean {
-    return this.exclude.some((s) => s.scope === scope && s.top === top && s.sub === sub);
-  }
-
-  /**
-   * RFC 7643 §2.4 + RFC 7644 §3.9 for a top-level attribute: undefined = leave out; 'all' = with every
-   * returnable sub-attribute; a set = only those sub-attributes (plus the "always" ones).
-   */
-  topLevel(scope: string, definition: AttributeDefinition): Selection {
-    if (definition.returned === 'never') return undefined;
-    if (definition.returned === 'always') return 'all';
-    const top = lower(definition.name);
-    if (this.include) return this.requested(scope, top);
-    if (definition.returned === 'request') return undefined;
-    return this.excludedWhole(scope, top) ? undefined : 'all';
-  }
-
-  subAttribute(
-    scope: string,
-    parent: AttributeDefinition,
-    sub: AttributeDefinition,
-    selection: Selection,
-  ): boolean {
-    if (sub.returned === 'never') return false;
-    if (sub.returned === 'always') return true;
-    const top = lower(parent.name);
-    const name = lower(sub.name);
-    if (selection instanceof Set) return selection.has(name);
-    if (sub.returned === 'request') return false;
-    return !this.excludedSub(scope, top, name);
-  }
-}
-
 /**
  * Whether a top-level attribute (e.g. "members", "groups") will appear in the response, so the caller can skip
  * loading it: a group read with excludedAttributes=members must not load 100k membership records.
@@ -184,210 +68,20 @@ export function wantsAttribute(
   return selection.topLevel(scope, definition) !== undefined;
 }
 
+/**
+ * The SCIM representation of a stored document. Callers projecting many documents under one selection take
+ * compiledProjection() once instead: the same result, without the cache lookup per document.
+ */
 export function toScimResource(
   registry: SchemaRegistry,
   resourceType: string,
   doc: Record<string, unknown>,
   context: ProjectionContext,
 ): Record<string, unknown> {
-  const baseUrl = context.baseUrl.replace(/\/+$/, '');
-  const selection = new AttributeSelection(
+  return compiledProjection(
     registry,
     resourceType,
     context.attributes,
     context.excludedAttributes,
-  );
-  const refFor = (referenceTypes: string[] | undefined, preferred: string | undefined, value: unknown) =>
-    resourceRef(registry, baseUrl, referenceTypes, preferred, value);
-
-  const core: Record<string, unknown> = {};
-  for (const definition of registry.coreAttributes(resourceType)) {
-    const wanted = selection.topLevel('', definition);
-    if (wanted === undefined) continue;
-    const value = coreValue(definition, doc, context, baseUrl, registry);
-    const projected = projectValue(definition, value, wanted, '', selection, refFor);
-    if (projected !== undefined) core[definition.name] = projected;
-  }
-
-  const schemas = [registry.coreSchema(resourceType).id];
-  const extensions: Record<string, unknown> = {};
-  const registeredKeys = new Set<string>();
-  for (const schema of registry.extensionSchemas(resourceType)) {
-    const key = extensionStorageKey(schema.id);
-    registeredKeys.add(key);
-    const data = doc[key];
-    if (!isPlainObject(data)) continue;
-    const out: Record<string, unknown> = {};
-    for (const definition of schema.attributes) {
-      const wanted = selection.topLevel(key, definition);
-      if (wanted === undefined) continue;
-      const projected = projectValue(definition, data[definition.name], wanted, key, selection, refFor);
-      if (projected !== undefined) out[definition.name] = projected;
-    }
-    if (Object.keys(out).length > 0) {
-      extensions[schema.id] = out;
-      schemas.push(schema.id);
-    }
-  }
-
-  // Undeclared extensions (see undeclared-extension.ts): every field is a string, returned by default.
-  const storedSchemas = Array.isArray(doc.schemas)
-    ? doc.schemas.filter((s): s is string => typeof s === 'string')
-    : [];
-  for (const [key, data] of Object.entries(doc)) {
-    if (registeredKeys.has(key) || !isPlainObject(data)) continue;
-    const urn = undeclaredExtensionUrn(key, storedSchemas);
-    if (!urn) continue;
-    const out: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(data)) {
-      if (value === null || value === undefined) continue;
-      const definition = { ...STRING_DEFINITION, name };
-      if (selection.topLevel(key, definition) !== undefined) out[name] = value;
-    }
-    if (Object.keys(out).length > 0) {
-      extensions[urn] = out;
-      schemas.push(urn);
-    }
-  }
-
-  // Key order: schemas, id, externalId, meta, core attributes in schema order, then extensions.
-  return { schemas, ...core, ...extensions };
-}
-
-const STRING_DEFINITION: AttributeDefinition = {
-  name: '',
-  type: 'string',
-  multiValued: false,
-  description: '',
-  required: false,
-  caseExact: false,
-  mutability: 'readWrite',
-  returned: 'default',
-  uniqueness: 'none',
-};
-
-/** The value of a core attribute, with what is not stored filled in: meta.location, members, groups. */
-function coreValue(
-  definition: AttributeDefinition,
-  doc: Record<string, unknown>,
-  context: ProjectionContext,
-  baseUrl: string,
-  registry: SchemaRegistry,
-): unknown {
-  if (definition.name === 'meta') {
-    const meta = isPlainObject(doc.meta) ? doc.meta : {};
-    return { ...meta, location: context.location };
-  }
-  if (definition.name === 'members' && definition.multiValued && definition.type === 'complex') {
-    if (!context.members) return undefined;
-    return context.members.map((m) => {
-      const type = m.type ?? 'User';
-      const out: Record<string, unknown> = {
-        value: m.value,
-        $ref: resourceRef(registry, baseUrl, [type], type, m.value),
-        type,
-      };
-      if (m.display !== undefined) out.display = m.display;
-      return out;
-    });
-  }
-  if (definition.name === 'groups' && definition.multiValued && definition.mutability === 'readOnly') {
-    if (!context.groups || context.groups.length === 0) return undefined;
-    return context.groups.map((g) => {
-      const out: Record<string, unknown> = {
-        value: g.value,
-        $ref: resourceRef(registry, baseUrl, ['Group'], 'Group', g.value),
-        type: g.type,
-      };
-      if (g.display !== undefined) out.display = g.display;
-      return out;
-    });
-  }
-  return doc[definition.name];
-}
-
-/** `${baseUrl}/Users/{id}` for a reference to a SCIM resource type; undefined for external/uri references. */
-function resourceRef(
-  registry: SchemaRegistry,
-  baseUrl: string,
-  referenceTypes: string[] | undefined,
-  preferred: string | undefined,
-  value: unknown,
-): string | undefined {
-  if (typeof value !== 'string' || value === '' || !referenceTypes) return undefined;
-  const endpoints = endpointsOf(registry);
-  let endpoint = preferred === undefined || preferred === '' ? undefined : endpoints.get(lower(preferred));
-  for (let i = 0; endpoint === undefined && i < referenceTypes.length; i++) {
-    endpoint = endpoints.get(lower(referenceTypes[i]));
-  }
-  if (endpoint === undefined) return undefined;
-  return `${baseUrl}${endpoint}/${encodeURIComponent(value)}`;
-}
-
-/** Resource type name (lower case) → endpoint, once per registry: every `$ref` of every response needs it. */
-const endpointsByRegistry = new WeakMap<SchemaRegistry, Map<string, string>>();
-
-function endpointsOf(registry: SchemaRegistry): Map<string, string> {
-  let endpoints = endpointsByRegistry.get(registry);
-  if (!endpoints) {
-    endpoints = new Map();
-    for (const type of registry.allResourceTypes()) {
-      if (!endpoints.has(lower(type.name))) endpoints.set(lower(type.name), type.endpoint);
-    }
-    endpointsByRegistry.set(registry, endpoints);
-  }
-  return endpoints;
-}
-
-type RefBuilder = (
-  referenceTypes: string[] | undefined,
-  preferred: string | undefined,
-  value: unknown,
-) => string | undefined;
-
-/** Copies a stored value, keeping the selected sub-attributes and computing `$ref` (never aliasing `value`). */
-function projectValue(
-  definition: AttributeDefinition,
-  value: unknown,
-  wanted: Selection,
-  scope: string,
-  selection: AttributeSelection,
-  refFor: RefBuilder,
-): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (definition.type !== 'complex') {
-    if (Array.isArray(value)) return value.length > 0 ? structuredClone(value) : undefined;
-    return typeof value === 'object' ? structuredClone(value) : value;
-  }
-  const projectElement = (element: unknown): Record<string, unknown> | undefined => {
-    if (!isPlainObject(element)) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const sub of definition.subAttributes ?? []) {
-      if (!selection.subAttribute(scope, definition, sub, wanted)) continue;
-      let v = element[sub.name];
-      // RFC 7643 §2.3.7: $ref of a resource reference is the resource's URI, derived here from `value`.
-      if (sub.name === '$ref' && sub.type === 'reference' && (v === undefined || v === null)) {
-        v = refFor(
-          sub.referenceTypes,
-          typeof element.type === 'string' ? element.type : undefined,
-          element.value,
-        );
-      }
-      if (v === null || v === undefined) continue;
-      out[sub.name] = typeof v === 'object' ? structuredClone(v) : v;
-    }
-    return Object.keys(out).length > 0 ? out : undefined;
-  };
-  if (Array.isArray(value)) {
-    const elements = value.map(projectElement).filter((e): e is Record<string, unknown> => e !== undefined);
-    // The group's member list is returned even when empty (Entra's create response shows "members": [],
-    // test/fixtures/entra/4.09-create-group*.json), on every read, also after the last member was removed: RFC
-    // 7643 §2.5 makes [] and unassigned equivalent and only allows omitting it, so one group reads one way
-    // (issue 11; test/e2e/protocol/conformance.e2e-spec.ts).
-    if (elements.length === 0 && !(definition.name === 'members' && scope === '' && value.length === 0)) {
-      return undefined;
-    }
-    return elements;
-  }
-  return projectElement(value);
+  )(doc, context);
 }
