@@ -4,19 +4,25 @@
  * active subscriptions vs none. Runs the built server (npm run build) with ADMIN_TOKEN and, when the machine's
  * NATS answers on 127.0.0.1:4222, NATS_URL. Subscriptions are made through the admin API. Every target is on
  * loopback; every loop is bounded. Goals: p50 ≤ 5 ms, p99 ≤ 50 ms, drain ≥ 10,000 events/s, ratio ≥ 0.9.
+ *
+ * The consumers run in a process of their own (bench/stream-consumers.ts), as the apps consuming the stream
+ * would. Nothing is pinned by default (the server may use both cores, as a deployment would); with
+ * BENCH_STREAM_PIN=1 the server gets core 0 and this process and the consumers core 1 (pinCores, as in npm run
+ * bench), which makes the server's CPU the limit. Each throughput round also reports the CPU time per write of
+ * the server, the bench, the consumers and nats-server.
  */
-import { EventSource } from 'eventsource';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ChildProcess, fork } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, DeliverPolicy } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { cpuMsOf, startServer } from './server';
 import { execFileSync } from 'node:child_process';
 import { userBody } from './seed';
+import type { ConsumerCommand, ConsumerReport, Method } from './stream-consumers';
+import { pinCores } from './targets';
 
 const TOKEN = 'bench-stream-token-0123456789abcdef';
 const ADMIN = 'bench-stream-admin-0123456789abcdef';
@@ -31,11 +37,60 @@ const MAX_IN_FLIGHT = 32;
 const LATENCY_SECONDS = 10;
 const BACKLOG = Number(process.env.BENCH_STREAM_BACKLOG ?? 100_000);
 
-type Method = 'sse' | 'nats' | 'webhook';
-interface Consumer {
-  /** seq → receipt time (ms, Date.now()) and commit time of the event. */
-  onEvent?: (seq: number, commitMs: number) => void;
-  close(): Promise<void>;
+interface Tally {
+  count: number;
+  latencies: number[];
+}
+
+/** The consumer process (bench/stream-consumers.ts) and what each of its consumers has received so far. */
+class ConsumerProcess {
+  readonly child: ChildProcess = fork(join(__dirname, 'stream-consumers.ts'), [], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+  });
+  readonly hookUrl: Promise<string>;
+  private readonly tallies = new Map<string, Tally>();
+  private readonly waiting = new Map<string, () => void>();
+
+  constructor() {
+    this.hookUrl = new Promise((resolve) => {
+      this.child.on('message', (report: ConsumerReport) => {
+        if (report.kind === 'ready') return resolve(report.hookUrl);
+        if (report.kind === 'received') {
+          const tally = this.tallies.get(report.key);
+          if (tally) {
+            tally.count += report.count;
+            for (const latency of report.latencies) tally.latencies.push(latency);
+          }
+          return;
+        }
+        this.waiting.get(`${report.kind} ${report.key}`)?.();
+      });
+    });
+  }
+
+  received(key: string): number {
+    return this.tallies.get(key)?.count ?? 0;
+  }
+
+  async open(command: Extract<ConsumerCommand, { cmd: 'open' }>): Promise<void> {
+    this.tallies.set(command.key, { count: 0, latencies: [] });
+    await this.request(command, 'opened');
+  }
+
+  /** Closes the consumer; what it received, with every latency. */
+  async close(key: string): Promise<Tally> {
+    await this.request({ cmd: 'close', key }, 'closed');
+    const tally = this.tallies.get(key)!;
+    this.tallies.delete(key);
+    return tally;
+  }
+
+  private request(command: ConsumerCommand, answer: 'opened' | 'closed'): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.waiting.set(`${answer} ${command.key}`, resolve);
+      this.child.send(command);
+    });
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -78,12 +133,13 @@ function natsServerPid(): number | undefined {
   }
 }
 
-/** CPU ms used so far by the server, this process and nats-server (NaN when unknown). */
-function cpuSample(serverPid: number, natsPid: number | undefined) {
+/** CPU ms used so far by the server, this process, the consumers and nats-server (NaN when unknown). */
+function cpuSample(serverPid: number, consumersPid: number, natsPid: number | undefined) {
   const own = process.cpuUsage();
   return {
     server: cpuMsOf(serverPid),
     bench: (own.user + own.system) / 1000,
+    consumers: cpuMsOf(consumersPid),
     nats: natsPid === undefined ? NaN : cpuMsOf(natsPid),
   };
 }
@@ -99,7 +155,13 @@ async function main(): Promise<void> {
   const nodeArgs = process.env.BENCH_STREAM_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${join(__dirname, 'results', 'profiles')}`]
     : [];
-  const server = await startServer(dataDir, TOKEN, { env, nodeArgs });
+  const pinning = process.env.BENCH_STREAM_PIN
+    ? pinCores()
+    : { serverWrapper: [], description: 'not pinned (BENCH_STREAM_PIN=1 pins)' };
+  console.log(pinning.description);
+  const server = await startServer(dataDir, TOKEN, { env, nodeArgs, wrapper: pinning.serverWrapper });
+  const consumers = new ConsumerProcess();
+  const hookUrl = await consumers.hookUrl;
   const scim = (path: string, body: unknown, method = 'POST') =>
     fetch(`${server.url}/scim/v2${path}`, {
       method,
@@ -120,70 +182,27 @@ async function main(): Promise<void> {
     return response.status === 204 ? {} : ((await response.json()) as Record<string, unknown>);
   };
 
-  // Webhook receiver (loopback): records each event's receipt; batches arrive as {"events": […]}.
-  let onWebhook: ((seq: number, commitMs: number) => void) | undefined;
-  const receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events?: unknown[] };
-      for (const e of (body.events ?? [body]) as { seq: number; time: string }[])
-        onWebhook?.(e.seq, Date.parse(e.time));
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-
-  /** One subscription and its consumer; createSubscription() is the admin API's POST. */
-  async function subscribe(
-    method: Method,
-    startAt: unknown,
-    onEvent: (seq: number, commitMs: number) => void,
-  ) {
-    const delivery =
-      method === 'webhook'
-        ? { method, url: hookUrl, maxBatchSize: 100 }
-        : method === 'nats'
-          ? { method }
-          : { method };
+  /** One subscription (the admin API's POST) and its consumer in the consumer process. */
+  async function subscribe(method: Method, startAt: unknown) {
+    const delivery = method === 'webhook' ? { method, url: hookUrl, maxBatchSize: 100 } : { method };
     const created = await admin('/subscriptions', { name: `bench-${method}`, delivery, startAt });
     const id = created.id as string;
-    let consumer: Consumer;
-    if (method === 'sse') {
-      const source = new EventSource(`${server.url}/events/${id}`, {
-        fetch: (input, init) =>
-          fetch(input, {
-            ...init,
-            headers: { ...init?.headers, Authorization: `Bearer ${String(created.token)}` },
-          }),
-      });
-      for (const type of ['user.created', 'user.updated', 'user.deleted'])
-        source.addEventListener(type, (m) => {
-          const e = JSON.parse(m.data) as { seq: number; time: string };
-          onEvent(e.seq, Date.parse(e.time));
-        });
-      consumer = { close: async () => source.close() };
-    } else if (method === 'nats') {
-      const nc = await connect({ servers: NATS_URL });
-      const ordered = await jetstream(nc).consumers.get(STREAM, { deliver_policy: DeliverPolicy.New });
-      const messages = await ordered.consume();
-      void (async () => {
-        for await (const m of messages) {
-          const e = m.json<{ seq: number; time: string }>();
-          onEvent(e.seq, Date.parse(e.time));
-        }
-      })();
-      consumer = { close: async () => void (await nc.close()) };
-    } else {
-      onWebhook = onEvent;
-      consumer = { close: async () => void (onWebhook = undefined) };
-    }
+    await consumers.open({
+      cmd: 'open',
+      key: id,
+      method,
+      url: `${server.url}/events/${id}`,
+      token: created.token as string | undefined,
+      natsUrl: NATS_URL,
+      stream: STREAM,
+    });
     return {
       id,
-      async close() {
-        await consumer.close();
+      received: () => consumers.received(id),
+      async close(): Promise<Tally> {
+        const tally = await consumers.close(id);
         await admin(`/subscriptions/${id}`, undefined, 'DELETE');
+        return tally;
       },
     };
   }
@@ -200,8 +219,7 @@ async function main(): Promise<void> {
 
   for (const method of parts.includes('latency') ? methods : []) {
     // 1. Latency at RATE writes/s: commit time (event.time) to receipt, both on this machine's clock.
-    const latencies: number[] = [];
-    const sub = await subscribe(method, 'now', (_seq, commitMs) => latencies.push(Date.now() - commitMs));
+    const sub = await subscribe(method, 'now');
     const total = RATE * LATENCY_SECONDS;
     const started = Date.now();
     // Open loop, but bounded: a machine that cannot keep RATE up gets at most MAX_IN_FLIGHT writes queued (not
@@ -216,10 +234,9 @@ async function main(): Promise<void> {
     }
     await Promise.all(inFlight);
     const achievedRate = total / ((Date.now() - started) / 1000);
-    for (let waited = 0; latencies.length < total && waited < 30_000; waited += 100)
+    for (let waited = 0; sub.received() < total && waited < 30_000; waited += 100)
       await new Promise((r) => setTimeout(r, 100));
-    await sub.close();
-    latencies.sort((a, b) => a - b);
+    const latencies = (await sub.close()).latencies.sort((a, b) => a - b);
     results[`latency ${method}`] = {
       events: latencies.length,
       p50Ms: percentile(latencies, 50),
@@ -242,13 +259,12 @@ async function main(): Promise<void> {
     await scim('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations });
   }
   for (const method of drainMethods) {
-    let received = 0;
     const started = Date.now();
-    const sub = await subscribe(method, 'earliest', () => received++);
-    for (let waited = 0; received < BACKLOG && waited < 120_000; waited += 50)
+    const sub = await subscribe(method, 'earliest');
+    for (let waited = 0; sub.received() < BACKLOG && waited < 120_000; waited += 50)
       await new Promise((r) => setTimeout(r, 50));
     const seconds = (Date.now() - started) / 1000;
-    await sub.close();
+    const received = (await sub.close()).count;
     results[`drain ${method}`] = {
       events: received,
       seconds,
@@ -257,12 +273,11 @@ async function main(): Promise<void> {
     console.log(method, 'drain', results[`drain ${method}`]);
   }
 
-  // 3. SCIM write throughput, three subscriptions vs none, alternating rounds. Each round also reports the CPU
-  // time per write of the server, of this process (load generator and consumers) and of nats-server: on a
-  // two-core machine they share the cores, so the ratio says as much about the consumers as about the server.
+  // 3. SCIM write throughput, three subscriptions vs none, alternating rounds, with the CPU time per write of
+  // each process.
   const natsPid = withNats ? natsServerPid() : undefined;
   async function throughput(seconds: number): Promise<{ rate: number; cpu: string }> {
-    const before = cpuSample(server.pid, natsPid);
+    const before = cpuSample(server.pid, consumers.child.pid!, natsPid);
     const deadline = Date.now() + seconds * 1000;
     let done = 0;
     await Promise.all(
@@ -273,15 +288,17 @@ async function main(): Promise<void> {
         }
       }),
     );
-    const after = cpuSample(server.pid, natsPid);
+    const after = cpuSample(server.pid, consumers.child.pid!, natsPid);
     const perWrite = (key: keyof typeof after) => (((after[key] - before[key]) * 1000) / done).toFixed(0);
     return {
       rate: done / seconds,
-      cpu: `CPU µs/write: server ${perWrite('server')}, bench ${perWrite('bench')}, nats ${perWrite('nats')}`,
+      cpu:
+        `CPU µs/write: server ${perWrite('server')}, bench ${perWrite('bench')}, ` +
+        `consumers ${perWrite('consumers')}, nats ${perWrite('nats')}`,
     };
   }
   const withSubscriptions = async (seconds = 5) => {
-    const subs = await Promise.all(methods.map((m) => subscribe(m, 'now', () => undefined)));
+    const subs = await Promise.all(methods.map((m) => subscribe(m, 'now')));
     const result = await throughput(seconds);
     await Promise.all(subs.map((s) => s.close()));
     return result;
@@ -308,7 +325,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(results, null, 2));
 
   await server.stop();
-  receiver.close();
+  consumers.child.disconnect();
   if (withNats) {
     const nc = await connect({ servers: NATS_URL });
     await (await jetstreamManager(nc)).streams.delete(STREAM).catch(() => undefined);
