@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ResourceDocument } from '../scim/document/resource-document';
+import { BoundedLru } from '../scim/bounded-lru';
 import { CompiledProjection } from '../scim/projection/compiled-projection';
 import { compiledProjection } from '../scim/projection/projection-cache';
 import { GroupRef, MemberRef, parseAttributeList, wantsAttribute } from '../scim/projection/projection';
@@ -120,8 +121,8 @@ export class ResourcePresenter {
    */
   private readonly defaultSelections = new Map<string, ViewSelection>();
 
-  /** The other selections by their raw parameters, least recently used first (see MAX_REQUESTED_SELECTIONS). */
-  private readonly requestedSelections = new Map<string, ViewSelection>();
+  /** The other selections by their raw parameters (see MAX_REQUESTED_SELECTIONS). */
+  private readonly requestedSelections = new BoundedLru<string, ViewSelection>(MAX_REQUESTED_SELECTIONS);
 
   /** RFC 7644 §3.9 attributes / excludedAttributes of one resource type, and which lookups they call for. */
   private viewSelection(
@@ -143,17 +144,7 @@ export class ResourcePresenter {
       selection.attributes ?? '',
       selection.excludedAttributes ?? '',
     ]);
-    let cached = this.requestedSelections.get(key);
-    if (cached) {
-      this.requestedSelections.delete(key);
-    } else {
-      cached = this.selectionOf(resourceType, selection);
-      if (this.requestedSelections.size >= MAX_REQUESTED_SELECTIONS) {
-        this.requestedSelections.delete(this.requestedSelections.keys().next().value!);
-      }
-    }
-    this.requestedSelections.set(key, cached);
-    return cached;
+    return this.requestedSelections.getOrCreate(key, () => this.selectionOf(resourceType, selection));
   }
 
   private selectionOf(

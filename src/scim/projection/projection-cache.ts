@@ -1,3 +1,4 @@
+import { BoundedLru } from '../bounded-lru';
 import { SchemaRegistry } from '../schema/schema.registry';
 import { CompiledProjection, compileProjection } from './compiled-projection';
 
@@ -11,8 +12,8 @@ export const MAX_CACHED_SELECTIONS = 64;
 interface ProjectionCache {
   /** The default selection (no attributes, no excludedAttributes), per resource type: never evicted. */
   defaults: Map<string, CompiledProjection>;
-  /** Others, least recently used first. */
-  selections: Map<string, CompiledProjection>;
+  /** Others (see MAX_CACHED_SELECTIONS). */
+  selections: BoundedLru<string, CompiledProjection>;
 }
 
 /**
@@ -33,7 +34,7 @@ export function compiledProjection(
 ): CompiledProjection {
   let cache = cacheByRegistry.get(registry);
   if (!cache) {
-    cache = { defaults: new Map(), selections: new Map() };
+    cache = { defaults: new Map(), selections: new BoundedLru(MAX_CACHED_SELECTIONS) };
     cacheByRegistry.set(registry, cache);
   }
   // Empty lists select what absent ones do (AttributeSelection: `attributes` counts only when non-empty).
@@ -47,15 +48,7 @@ export function compiledProjection(
   }
   // JSON, so that no list of paths can collide with another (paths may hold any character).
   const key = JSON.stringify([resourceType, attributes ?? [], excludedAttributes ?? []]);
-  let compiled = cache.selections.get(key);
-  if (compiled) {
-    cache.selections.delete(key);
-  } else {
-    compiled = compileProjection(registry, resourceType, attributes, excludedAttributes);
-    if (cache.selections.size >= MAX_CACHED_SELECTIONS) {
-      cache.selections.delete(cache.selections.keys().next().value!);
-    }
-  }
-  cache.selections.set(key, compiled);
-  return compiled;
+  return cache.selections.getOrCreate(key, () =>
+    compileProjection(registry, resourceType, attributes, excludedAttributes),
+  );
 }
