@@ -6,7 +6,8 @@
  * scenario the median ratio (this build / other) of the rounds and its range.
  *
  * The other checkout must be built (`npm run build` there) and share this one's dependencies. Knobs: BENCH_USERS
- * (100000), BENCH_GROUPS (1000), BENCH_ROUNDS (6), BENCH_ROUND_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ONLY.
+ * (100000), BENCH_GROUPS (1000), BENCH_ROUNDS (6), BENCH_ROUND_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ONLY. Pinned
+ * like npm run bench (servers on core 0, this process on core 1) when the machine has two cores.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,7 @@ import { alternateRounds } from './rounds';
 import { scenarios } from './scenarios';
 import { seed, SeedResult } from './seed';
 import { BenchServer, memoryOf, startServer } from './server';
+import { pinCores } from './targets';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] || fallback);
 const log = (message: string) => process.stderr.write(`[compare] ${message}\n`);
@@ -59,12 +61,15 @@ async function main(): Promise<void> {
   ];
   const targets: Target[] = [];
   try {
+    // Like npm run bench: both servers on core 0 and this process on core 1 when there are two cores.
+    const pinning = pinCores();
+    log(`pinning: ${pinning.description}`);
     log(`seeding ${users} users twice`);
     const seeds = [seed(dirs[0], options), seedWith(other, dirs[1], options)];
     const entries = [undefined, join(other, 'dist', 'main.js')];
     const labels = ['this build', other];
     for (let i = 0; i < 2; i++) {
-      const server = await startServer(dirs[i], token, { entry: entries[i] });
+      const server = await startServer(dirs[i], token, { entry: entries[i], wrapper: pinning.serverWrapper });
       log(
         `${labels[i]}: ready in ${Math.round(server.bootMs)} ms, RSS ${Math.round(memoryOf(server.pid).rssMiB)} MiB`,
       );

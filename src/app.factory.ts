@@ -10,7 +10,7 @@ import { registerBodyDraining, registerJsonBodyParsers } from './http/body-parse
 import { scimClientErrorHandler } from './http/client-error.handler';
 import { NestPinoLogger } from './http/nest-pino.logger';
 import { REQUEST_ID_HEADER, requestIdOf } from './http/request-id';
-import { LogSink, loggerOptions, RequestLogController } from './http/request-logging';
+import { LogSink, loggerOptions, logsAt, RequestLogController, stdoutSink } from './http/request-logging';
 import { scimErrorOf, sendScimError, toScimError } from './http/scim-error.renderer';
 import { registerSecurityHeaders, setApiSecurityHeaders } from './http/security-headers';
 import { routeTemplate } from './http/route-template';
@@ -49,6 +49,7 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const appConfig = config instanceof AppConfig ? config : loadConfig(undefined, config);
+  const logSink = options.logSink ?? stdoutSink();
 
   const adapter = new FastifyAdapter({
     bodyLimit: appConfig.bodyLimit,
@@ -56,8 +57,8 @@ export async function createApp(
     // peer is a trusted proxy (TRUST_PROXY).
     trustProxy: fastifyTrustProxy(appConfig.trustProxy),
     genReqId: requestIdOf,
-    logger: loggerOptions(appConfig.logLevel, options.logSink),
-    logController: new RequestLogController(),
+    logger: loggerOptions(appConfig.logLevel, logSink),
+    logController: new RequestLogController(logSink, logsAt(appConfig.logLevel, 'info')),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Node's parser refuses some requests before Fastify sees them (431, malformed): SCIM error bodies there too.
     clientErrorHandler: scimClientErrorHandler,

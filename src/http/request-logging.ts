@@ -1,6 +1,6 @@
 import { destination } from 'pino';
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import type { LogLevel } from '../config/app-config';
+import { LOG_LEVELS, type LogLevel } from '../config/settings';
 import { routeTemplate } from './route-template';
 
 /** Log destination (tests capture lines; production writes to stdout). */
@@ -27,15 +27,36 @@ export const REDACTED_PATHS = [
 ];
 
 /** Fastify's built-in pino, as JSON lines: {"level":"info","time":"…","requestId":"…","msg":"…"}. */
-export function loggerOptions(level: LogLevel, sink?: LogSink): NonNullable<FastifyServerOptions['logger']> {
+export function loggerOptions(level: LogLevel, sink: LogSink): NonNullable<FastifyServerOptions['logger']> {
   return {
     level,
     base: null,
-    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    timestamp: () => `,"time":"${isoTime()}"`,
     formatters: { level: (label: string) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-    stream: sink ?? stdoutSink(),
+    stream: sink,
   };
+}
+
+/** Whether a logger configured at `configured` writes lines of `level` (LOG_LEVELS is ordered fatal → trace). */
+export function logsAt(configured: LogLevel, level: LogLevel): boolean {
+  return LOG_LEVELS.indexOf(configured) >= LOG_LEVELS.indexOf(level);
+}
+
+let lastTimeMs = NaN;
+let lastTimeIso = '';
+
+/**
+ * The current time in ISO 8601, formatted once per millisecond: at thousands of requests per second most
+ * log lines share their millisecond with the one before.
+ */
+export function isoTime(): string {
+  const now = Date.now();
+  if (now !== lastTimeMs) {
+    lastTimeMs = now;
+    lastTimeIso = new Date(now).toISOString();
+  }
+  return lastTimeIso;
 }
 
 /**
@@ -45,7 +66,7 @@ export function loggerOptions(level: LogLevel, sink?: LogSink): NonNullable<Fast
  * buffer to fill. pino flushes what is pending synchronously when the process exits; only a SIGKILL can lose the
  * lines of the write in flight.
  */
-function stdoutSink(): LogSink {
+export function stdoutSink(): LogSink {
   return destination({ dest: 1, sync: false, minLength: 0 });
 }
 
@@ -55,7 +76,15 @@ function stdoutSink(): LogSink {
  * The route is the template (`/scim/v2/Users/:id`), never the raw URL, which may carry filter values (PII).
  */
 export class RequestLogController extends LogController {
-  constructor() {
+  /**
+   * `sink` is the logger's own stream: a request that succeeded is written there as one line formatted here
+   * (requestLine), byte for byte what pino would write, without pino's generic serialisation and redaction,
+   * since its fields are known and none of them can hold a secret. Errors still go through pino.
+   */
+  constructor(
+    private readonly sink: LogSink,
+    private readonly requestLinesLogged: boolean,
+  ) {
     super({ requestIdLogLabel: 'requestId' });
   }
 
@@ -76,6 +105,22 @@ export class RequestLogController extends LogController {
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
     };
     if (error) request.log.warn({ ...line, err: error }, 'request');
-    else request.log.info(line, 'request');
+    else if (this.requestLinesLogged) this.sink.write(requestLine(String(request.id), line));
   }
+}
+
+export interface RequestLine {
+  method: string;
+  route: string;
+  status: number;
+  durationMs: number;
+}
+
+/** The info line of a request, as pino writes `child({requestId}).info(line, 'request')` with loggerOptions. */
+export function requestLine(requestId: string, line: RequestLine): string {
+  return (
+    `{"level":"info","time":"${isoTime()}","requestId":${JSON.stringify(requestId)},` +
+    `"method":${JSON.stringify(line.method)},"route":${JSON.stringify(line.route)},` +
+    `"status":${line.status},"durationMs":${line.durationMs},"msg":"request"}\n`
+  );
 }
