@@ -78,26 +78,34 @@ async function main(): Promise<void> {
     const only = process.env.BENCH_ONLY?.toLowerCase();
     const names = targets[0].all.map((s) => s.name).filter((n) => !only || n.toLowerCase().includes(only));
     const lines = [
-      `| scenario | this build req/s | other req/s | ratio (median of ${rounds} rounds) | range |`,
-      '|---|---:|---:|---:|---:|',
+      `| scenario | this build req/s | other req/s | ratio (median of ${rounds} rounds) | range | CPU µs/request (this, other) | CPU ratio (other/this) | range |`,
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
     ];
     for (const name of names) {
-      const { rates: rateByLabel } = await alternateRounds(
+      const { rates: rateByLabel, cpuUsPerRequest } = await alternateRounds(
         targets.map((t) => ({
           label: t.label,
           url: t.server.url,
+          pid: t.server.pid,
           scenario: t.all.find((s) => s.name === name)!,
         })),
         { token, connections, rounds, roundSeconds, warmupSeconds: 1 },
       );
       const rates = targets.map((t) => rateByLabel[t.label]);
       const ratios = rates[0].map((r, i) => r / rates[1][i]);
-      const line = `| ${name} | ${Math.round(median(rates[0]))} | ${Math.round(median(rates[1]))} | ${median(ratios).toFixed(2)} | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} |`;
+      // CPU time per request moves far less than req/s when other processes take the core for a while.
+      const cpu = targets.map((t) => cpuUsPerRequest[t.label]);
+      const cpuRatios = cpu[0].map((c, i) => cpu[1][i] / c);
+      const range = (values: number[]) =>
+        `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+      const line =
+        `| ${name} | ${Math.round(median(rates[0]))} | ${Math.round(median(rates[1]))} | ${median(ratios).toFixed(2)} | ${range(ratios)} ` +
+        `| ${Math.round(median(cpu[0]))}, ${Math.round(median(cpu[1]))} | ${median(cpuRatios).toFixed(2)} | ${range(cpuRatios)} |`;
       log(line);
       lines.push(line);
     }
     process.stdout.write(
-      `\nThis build vs ${other} (ratio > 1: this build is faster)\n\n${lines.join('\n')}\n`,
+      `\nThis build vs ${other} (ratios > 1: this build is faster, or uses less CPU per request)\n\n${lines.join('\n')}\n`,
     );
   } finally {
     for (const t of targets) await t.server.stop();

@@ -1,10 +1,13 @@
 import { LoadOptions, runScenario, Samples, Scenario, ScenarioResult, summarize } from './load';
+import { cpuMsOf } from './server';
 
 /** One server under test, with its own instance of a scenario (its own counters, e.g. POST's next userName). */
 export interface RoundTarget {
   label: string;
   url: string;
   scenario: Scenario;
+  /** The server's process: when given, its CPU time per request is recorded for every round. */
+  pid?: number;
 }
 
 export interface RoundOptions {
@@ -24,7 +27,12 @@ export interface RoundOptions {
 export async function alternateRounds(
   targets: readonly RoundTarget[],
   options: RoundOptions,
-): Promise<{ rates: Record<string, number[]>; results: Record<string, ScenarioResult> }> {
+): Promise<{
+  rates: Record<string, number[]>;
+  /** CPU µs of the server per request, per round, for the targets with a pid. */
+  cpuUsPerRequest: Record<string, number[]>;
+  results: Record<string, ScenarioResult>;
+}> {
   const load = (t: RoundTarget, durationSeconds: number): LoadOptions => ({
     url: t.url,
     token: options.token,
@@ -35,11 +43,14 @@ export async function alternateRounds(
     for (const t of targets) await runScenario(t.scenario, load(t, options.warmupSeconds));
   }
   const rates: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.label, []]));
+  const cpuUsPerRequest: Record<string, number[]> = Object.fromEntries(targets.map((t) => [t.label, []]));
   const samples: Record<string, Samples[]> = Object.fromEntries(targets.map((t) => [t.label, []]));
   for (let round = 0; round < options.rounds; round++) {
     const order = round % 2 === 0 ? [...targets] : [...targets].reverse();
     for (const t of order) {
+      const cpuBefore = t.pid === undefined ? 0 : cpuMsOf(t.pid);
       const round = await runScenario(t.scenario, load(t, options.roundSeconds));
+      const cpuMs = t.pid === undefined ? 0 : cpuMsOf(t.pid) - cpuBefore;
       const result = summarize(t.scenario.name, [round]);
       if (result.overall.errors > 0 || result.overall.requests === 0) {
         throw new Error(
@@ -48,11 +59,12 @@ export async function alternateRounds(
         );
       }
       rates[t.label].push(result.overall.reqPerSec);
+      if (t.pid !== undefined) cpuUsPerRequest[t.label].push((cpuMs * 1000) / result.overall.requests);
       samples[t.label].push(round);
     }
   }
   const results = Object.fromEntries(
     targets.map((t) => [t.label, summarize(t.scenario.name, samples[t.label])]),
   );
-  return { rates, results };
+  return { rates, cpuUsPerRequest, results };
 }

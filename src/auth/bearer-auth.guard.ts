@@ -2,8 +2,6 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { IS_ADMIN_ROUTE_KEY } from '../http/admin-route.decorator';
-import { IS_PUBLIC_KEY } from '../http/public.decorator';
 import { ScimError } from '../scim/errors';
 import { AuthFailureLimiter } from '../throttling/auth-failure.limiter';
 import { AppConfig } from '../config/app-config';
@@ -11,7 +9,8 @@ import { AdminCredential } from './admin-credential';
 import { BEARER_STRATEGY } from './bearer.strategy';
 import { INVALID_CREDENTIAL_DETAIL, InactiveCredentialError } from './credential-verifier';
 import type { Principal } from './principal';
-import { accessOf, assertAccess, SCIM_ACCESS_KEY, ScimAccess } from './scim-access';
+import { RouteFlagsCache } from './route-flags';
+import { accessOf, assertAccess, type ScimAccess } from './scim-access';
 import { principalOf } from './tenant.decorator';
 
 /**
@@ -27,39 +26,30 @@ import { principalOf } from './tenant.decorator';
 @Injectable()
 export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   private readonly admin: AdminCredential;
+  private readonly routes: RouteFlagsCache;
 
   constructor(
-    private readonly reflector: Reflector,
+    reflector: Reflector,
     private readonly authFailures: AuthFailureLimiter,
     config: AppConfig,
   ) {
     super();
     this.admin = new AdminCredential(config.adminToken);
+    this.routes = new RouteFlagsCache(reflector);
   }
 
   override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    const route = this.routes.of(context);
+    if (route.isPublic) return true;
     // Admin routes answer to ADMIN_TOKEN only (their AdminGuard); a SCIM credential must not open them.
-    const isAdminRoute = this.reflector.getAllAndOverride<boolean | undefined>(IS_ADMIN_ROUTE_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isAdminRoute) return true;
-    return this.authenticate(context);
+    if (route.isAdminRoute) return true;
+    return this.authenticate(context, route.declaredAccess);
   }
 
-  private async authenticate(context: ExecutionContext): Promise<boolean> {
+  private async authenticate(context: ExecutionContext, declared: ScimAccess | undefined): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const credential = request.headers.authorization;
     await this.authFailures.assertNotBlocked(request, credential);
-    const declared = this.reflector.getAllAndOverride<ScimAccess | undefined>(SCIM_ACCESS_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
     if (declared === 'stream-management' && this.admin.matchesHeader(credential)) {
       (request as { user?: Principal }).user = {
         tenantId: namedTenant(request) ?? '',

@@ -1,5 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Principal } from './principal';
 
 /**
@@ -34,9 +34,12 @@ export class CredentialCache {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** The key of a credential: its SHA-256 (base64url), so that no credential is held in memory longer. */
+  /**
+   * The key of a credential: its SHA-256 (base64url, of the UTF-8 bytes), so that no credential is held in
+   * memory longer. One-shot crypto.hash: no Hash object per request.
+   */
   static keyOf(credential: string): string {
-    return createHash('sha256').update(credential, 'utf8').digest('base64url');
+    return hash('sha256', credential, 'base64url');
   }
 
   get(key: string): Principal | undefined {
