@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RequestSpec, Scenario } from './load';
 import { ObservedResponse, shapeDifferences } from './calibrate';
-import type { BaselineSeed } from './baseline/fastify-baseline';
+import { BASELINE_SEED_FILE, BaselineSeed } from './baseline/baseline-data';
 
 export const BASELINE_ENTRY = resolve(__dirname, 'baseline', 'fastify-baseline.ts');
 export const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
@@ -141,4 +141,4 @@ export async function checkSameShape(
   await other.scenario.settle?.({ url: other.url, token, connections: 1, durationSeconds: 0 });
 }
 
-export const baselineSeedFile = (dataDir: string) => join(dataDir, 'baseline-seed.json');
+export const baselineSeedFile = (dataDir: string) => join(dataDir, BASELINE_SEED_FILE);
