@@ -22,6 +22,8 @@ export interface BenchOptions {
   stream: boolean;
   /** Exit 1 when a ratio goal is missed (by default only broken runs and the big-group property fail). */
   strict: boolean;
+  /** Also measure the minimal Nest app (bench/baseline/nest-floor.ts) in every round: a third target. */
+  nestFloor: boolean;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -35,6 +37,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   quick: false,
   stream: true,
   strict: false,
+  nestFloor: false,
 };
 
 /** What `--quick` changes: fewer, shorter rounds, and no streaming part. */
@@ -42,7 +45,7 @@ const QUICK: Partial<BenchOptions> = { rounds: 3, roundSeconds: 1.5, warmupSecon
 
 const USAGE =
   'usage: npm run bench -- [--quick] [--users N] [--connections N] [--rounds N] [--seconds S] [--warmup S] ' +
-  '[--big-users N (0 skips)] [--only TEXT] [--profile] [--no-stream] [--strict]';
+  '[--big-users N (0 skips)] [--only TEXT] [--profile] [--no-stream] [--strict] [--nest-floor]';
 
 function positive(flag: string, raw: string | undefined, allowZero = false): number {
   const value = Number(raw);
@@ -74,11 +77,12 @@ const SWITCHES = new Map<string, Partial<BenchOptions>>([
   ['--profile', { profile: true }],
   ['--no-stream', { stream: false }],
   ['--strict', { strict: true }],
+  ['--nest-floor', { nestFloor: true }],
 ]);
 
 /**
- * Options from argv (after the script) and from the older environment knobs (BENCH_USERS, BENCH_CONNECTIONS,
- * BENCH_ONLY, BENCH_PROFILE=1), flags winning. `--quick` sets its defaults first, so `--quick --rounds 4` is 4.
+ * Options from argv (after the script) and from the environment knobs (BENCH_USERS, BENCH_CONNECTIONS,
+ * BENCH_ONLY, BENCH_PROFILE=1, BENCH_NEST_FLOOR=1), flags winning. `--quick` sets its defaults first, so `--quick --rounds 4` is 4.
  */
 export function parseOptions(
   argv: readonly string[],
@@ -89,6 +93,7 @@ export function parseOptions(
   if (env.BENCH_CONNECTIONS) options.connections = positive('BENCH_CONNECTIONS', env.BENCH_CONNECTIONS);
   if (env.BENCH_ONLY) options.only = env.BENCH_ONLY;
   if (env.BENCH_PROFILE === '1') options.profile = true;
+  if (env.BENCH_NEST_FLOOR === '1') options.nestFloor = true;
   if (argv.includes('--quick')) Object.assign(options, QUICK, { quick: true });
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -128,6 +133,12 @@ export function spread(values: readonly number[]): Spread {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
+/** `0.179× (0.086–0.199)`: the median ratio and its range over the rounds; `–` when there is no ratio. */
+export function formatSpread(ratio: Spread): string {
+  if (![ratio.median, ratio.min, ratio.max].every(Number.isFinite)) return '–';
+  return `${ratio.median.toFixed(3)}× (${ratio.min.toFixed(3)}–${ratio.max.toFixed(3)})`;
+}
+
 /**
  * Ratio of each round: ours / baseline of the same round (the two ran back to back, so a burst of background
  * load hits both). Rounds are paired by index.
@@ -151,7 +162,9 @@ export interface ScenarioRatio {
   rates: Record<string, number[]>;
   /** ours / bare Fastify over the rounds. */
   ratio: Spread;
-  /** ours / Nest floor, when that target ran. */
+  /** Nest floor / bare Fastify, when that target ran: what the framework alone costs (issue 12: about 0.55×). */
+  nestFloorRatio?: Spread;
+  /** ours / Nest floor, when that target ran: how far we are from the framework's own floor. */
   ratioToNestFloor?: Spread;
   goal?: number;
   /** The median ratio reaches the goal (undefined when the scenario has no goal). */
@@ -167,8 +180,10 @@ export function scenarioRatio(
   const goal = ratioGoal(name);
   const result: ScenarioRatio = { name, rates, ratio, goal };
   if (goal !== undefined) result.pass = ratio.median >= goal;
-  if (labels.nestFloor && rates[labels.nestFloor])
+  if (labels.nestFloor && rates[labels.nestFloor]) {
+    result.nestFloorRatio = spread(roundRatios(rates[labels.nestFloor], rates[labels.baseline]));
     result.ratioToNestFloor = spread(roundRatios(rates[labels.ours], rates[labels.nestFloor]));
+  }
   return result;
 }
 

@@ -1,6 +1,6 @@
 import { ScenarioResult } from './load';
 
-import { GoalCheck, median, ScenarioRatio } from './calibrate';
+import { formatSpread, GoalCheck, median, ScenarioRatio, Spread } from './calibrate';
 
 export interface Environment {
   date: string;
@@ -48,7 +48,8 @@ export interface Report {
   environment: Environment;
   /** Users of the ratio scenarios. */
   users: number;
-  targets: { ours: string; baseline: string };
+  /** The labels of the targets in `scenarios[].rates`; nestFloor only when `--nest-floor` ran it. */
+  targets: { ours: string; baseline: string; nestFloor?: string };
   scenarios: ScenarioRatio[];
   big?: BigDataset;
   goals: GoalCheck[];
@@ -59,6 +60,38 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '–'
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const x = (value: number) => (Number.isFinite(value) ? `${value.toFixed(3)}×` : '–');
 const verdict = (pass?: boolean) => (pass === undefined ? '' : pass ? 'PASS' : 'FAIL');
+const goalCells = (s: ScenarioRatio) => `${s.goal === undefined ? '' : `≥ ${s.goal}×`} | ${verdict(s.pass)}`;
+const rateOf = (s: ScenarioRatio, label: string) => int(median(s.rates[label] ?? []));
+
+/** ours vs bare Fastify: the table of a default run. */
+function scenarioTable({ scenarios, targets }: Report): string[] {
+  const rows = scenarios.map(
+    (s) =>
+      `| ${s.name} | ${rateOf(s, targets.ours)} | ${rateOf(s, targets.baseline)} | ${x(s.ratio.median)} | ` +
+      `${s.ratio.min.toFixed(3)}–${s.ratio.max.toFixed(3)} | ${goalCells(s)} |`,
+  );
+  return [
+    `| scenario | ours req/s | bare Fastify req/s | ratio (median) | spread (min–max) | goal | |`,
+    '|---|---:|---:|---:|---:|---:|---|',
+    ...rows,
+  ];
+}
+
+/** With --nest-floor: the three targets' req/s and the three ratios, each with its spread. */
+function scenarioTableWithNestFloor({ scenarios, targets }: Report, nestFloor: string): string[] {
+  const ratio = (value?: Spread) => (value ? formatSpread(value) : '–');
+  const rows = scenarios.map(
+    (s) =>
+      `| ${s.name} | ${rateOf(s, targets.ours)} | ${rateOf(s, targets.baseline)} | ${rateOf(s, nestFloor)} | ` +
+      `${ratio(s.ratio)} | ${ratio(s.nestFloorRatio)} | ${ratio(s.ratioToNestFloor)} | ${goalCells(s)} |`,
+  );
+  return [
+    `| scenario | ours req/s | bare Fastify req/s | ${nestFloor} req/s | ours / bare (spread) | ` +
+      `${nestFloor} / bare (spread) | ours / ${nestFloor} (spread) | goal | |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows,
+  ];
+}
 
 /** The comparison rows required by the issue: each operation, req/s and p99, big group vs small group. */
 export function compareGroups(small: ScenarioResult, big: ScenarioResult, limit = 2): GroupComparison[] {
@@ -95,19 +128,17 @@ export function toMarkdown(report: Report): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')}.`,
     '',
-    `| scenario | ours req/s | bare Fastify req/s | ratio (median) | spread (min–max) | goal | |`,
-    '|---|---:|---:|---:|---:|---:|---|',
-  ];
-  for (const s of report.scenarios) {
-    lines.push(
-      `| ${s.name} | ${int(median(s.rates[targets.ours]))} | ${int(median(s.rates[targets.baseline]))} | ${x(s.ratio.median)} | ` +
-        `${s.ratio.min.toFixed(3)}–${s.ratio.max.toFixed(3)} | ${s.goal === undefined ? '' : `≥ ${s.goal}×`} | ${verdict(s.pass)} |`,
-    );
-  }
-  lines.push(
+    ...(targets.nestFloor ? scenarioTableWithNestFloor(report, targets.nestFloor) : scenarioTable(report)),
     '',
     'req/s columns: median of the rounds; the ratio is taken per round, then its median and range.',
-  );
+  ];
+  if (targets.nestFloor) {
+    lines.push(
+      `${targets.nestFloor}: a minimal NestJS app on the same Fastify, one guard and one interceptor, serving the ` +
+        "bare baseline's routes and data (bench/baseline/nest-floor.ts); issue 12 puts it at about 0.55× of bare Fastify. " +
+        'The goals are on ours / bare.',
+    );
+  }
   const big = report.big;
   if (big) {
     lines.push(

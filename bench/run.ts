@@ -7,20 +7,34 @@
  * time, RSS after boot, and member changes of a 100,000-member group vs a 100-member one. Then bench/streaming.ts
  * (unless --quick or --no-stream).
  *
+ * With `--nest-floor` (or BENCH_NEST_FLOOR=1) a third target runs in every round and every shape check:
+ * bench/baseline/nest-floor.ts, a minimal NestJS app on the same Fastify with one guard and one interceptor, serving
+ * the bare baseline's routes and data (issue 12 puts it at about 0.55× of bare Fastify, the floor the framework
+ * sets). The report then adds its req/s, Nest floor / bare Fastify and ours / Nest floor, each with its spread, for
+ * every scenario (reads and writes). Off by default: it makes each scenario's rounds half as long again.
+ *
  * Options: bench/calibrate.ts (`--quick`, `--users`, `--connections`, `--rounds`, `--seconds`, `--warmup`,
  * `--big-users`, `--only`, `--profile` (V8 CPU profile of our server in bench/results/profiles/), `--no-stream`,
- * `--strict`). Writes bench/results/latest.{md,json}. Exits 1 when a run broke (unexpected responses, diverging
- * shapes), when the big group costs more than twice the small one, and with --strict when a goal is missed.
+ * `--strict`, `--nest-floor`). Writes bench/results/latest.{md,json}. Exits 1 when a run broke (unexpected
+ * responses, diverging shapes), when the big group costs more than twice the small one, and with --strict when a
+ * goal is missed.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { BenchOptions, GoalCheck, maxGoal, parseOptions, ScenarioRatio, scenarioRatio } from './calibrate';
-import { Scenario } from './load';
+import {
+  BenchOptions,
+  formatSpread,
+  GoalCheck,
+  maxGoal,
+  parseOptions,
+  ScenarioRatio,
+  scenarioRatio,
+} from './calibrate';
 import { BigDataset, compareGroups, Report, toMarkdown } from './report';
-import { alternateRounds } from './rounds';
+import { alternateRounds, RoundTarget } from './rounds';
 import { groupScenarioName, scenarios } from './scenarios';
 import { seed } from './seed';
 import { memoryOf, startServer } from './server';
@@ -29,6 +43,7 @@ import {
   baselineSeedFile,
   checkSameShape,
   dumpForBaseline,
+  NEST_FLOOR_ENTRY,
   pinCores,
   Pinning,
   SERVER_SETTINGS,
@@ -39,6 +54,7 @@ const RESULTS_DIR = join(__dirname, 'results');
 const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
 const OURS = 'ours';
 const BASELINE = 'bare Fastify';
+const NEST_FLOOR = 'Nest floor';
 const GROUPS = 1000;
 const SMALL_GROUP = 100;
 
@@ -46,11 +62,15 @@ const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const selector = (only?: string) => (name: string) =>
   !only || name.toLowerCase().includes(only.toLowerCase());
 
-/** Ours vs bare Fastify on `options.users` users, every scenario alternating over rounds. */
+/**
+ * Ours vs bare Fastify (and, with --nest-floor, the minimal Nest app) on `options.users` users, every scenario
+ * alternating over rounds.
+ */
 async function ratios(options: BenchOptions, token: string, pinning: Pinning): Promise<ScenarioRatio[]> {
   const dirs = [
     mkdtempSync(join(tmpdir(), 'scim-bench-')),
     mkdtempSync(join(tmpdir(), 'scim-bench-baseline-')),
+    ...(options.nestFloor ? [mkdtempSync(join(tmpdir(), 'scim-bench-nest-floor-'))] : []),
   ];
   const servers: Awaited<ReturnType<typeof startServer>>[] = [];
   try {
@@ -78,6 +98,18 @@ async function ratios(options: BenchOptions, token: string, pinning: Pinning): P
     });
     servers.push(baseline);
     log(`bare Fastify ready in ${Math.round(baseline.bootMs)} ms`);
+    let nestFloor: Awaited<ReturnType<typeof startServer>> | undefined;
+    if (options.nestFloor) {
+      // The same seed in a directory of its own: each baseline appends its writes to its own log.
+      copyFileSync(baselineSeedFile(dirs[1]), baselineSeedFile(dirs[2]));
+      nestFloor = await startServer(dirs[2], token, {
+        entry: NEST_FLOOR_ENTRY,
+        nodeArgs: TS_NODE,
+        wrapper: pinning.serverWrapper,
+      });
+      servers.push(nestFloor);
+      log(`Nest floor ready in ${Math.round(nestFloor.bootMs)} ms`);
+    }
 
     // Each target gets its own scenario instances (own counters). With both groups of 100 members, the "big"
     // group scenario is the small one again: it runs in the 100,000-user part.
@@ -85,33 +117,32 @@ async function ratios(options: BenchOptions, token: string, pinning: Pinning): P
       const all = scenarios({ ...seeded, ...data });
       return all.filter((s, i) => all.findIndex((o) => o.name === s.name) === i);
     };
-    const [oursAll, baselineAll] = [instances(), instances()];
+    const [oursAll, baselineAll, nestFloorAll] = [instances(), instances(), instances()];
     const results: ScenarioRatio[] = [];
     for (const [i, scenario] of oursAll.entries()) {
       if (!selector(options.only)(scenario.name)) continue;
-      const other: Scenario = baselineAll[i];
-      await checkSameShape(
+      const others: RoundTarget[] = [{ label: BASELINE, url: baseline.url, scenario: baselineAll[i] }];
+      if (nestFloor) others.push({ label: NEST_FLOOR, url: nestFloor.url, scenario: nestFloorAll[i] });
+      await checkSameShape(token, { url: ours.url, scenario }, ...others);
+      const { rates } = await alternateRounds([{ label: OURS, url: ours.url, scenario }, ...others], {
         token,
-        { url: ours.url, scenario },
-        { url: baseline.url, scenario: other, label: BASELINE },
-      );
-      const { rates } = await alternateRounds(
-        [
-          { label: OURS, url: ours.url, scenario },
-          { label: BASELINE, url: baseline.url, scenario: other },
-        ],
-        {
-          token,
-          connections: options.connections,
-          rounds: options.rounds,
-          roundSeconds: options.roundSeconds,
-          warmupSeconds: options.warmupSeconds,
-        },
-      );
-      const result = scenarioRatio(scenario.name, rates, { ours: OURS, baseline: BASELINE });
+        connections: options.connections,
+        rounds: options.rounds,
+        roundSeconds: options.roundSeconds,
+        warmupSeconds: options.warmupSeconds,
+      });
+      const result = scenarioRatio(scenario.name, rates, {
+        ours: OURS,
+        baseline: BASELINE,
+        nestFloor: nestFloor ? NEST_FLOOR : undefined,
+      });
+      const perRound = (label: string) => rates[label].map(Math.round).join('/');
       log(
-        `${scenario.name}: ratio ${result.ratio.median.toFixed(3)} (${result.ratio.min.toFixed(3)}–${result.ratio.max.toFixed(3)}), ` +
-          `ours ${rates[OURS].map(Math.round).join('/')} req/s, bare ${rates[BASELINE].map(Math.round).join('/')} req/s`,
+        `${scenario.name}: ratio ${formatSpread(result.ratio)}, ours ${perRound(OURS)} req/s, bare ${perRound(BASELINE)} req/s` +
+          (nestFloor
+            ? `; Nest floor ${perRound(NEST_FLOOR)} req/s, Nest/bare ${formatSpread(result.nestFloorRatio!)}, ` +
+              `ours/Nest ${formatSpread(result.ratioToNestFloor!)}`
+            : ''),
       );
       results.push(result);
     }
@@ -241,7 +272,7 @@ async function main(): Promise<number> {
       serverSettings: SERVER_SETTINGS,
     },
     users: options.users,
-    targets: { ours: OURS, baseline: BASELINE },
+    targets: { ours: OURS, baseline: BASELINE, ...(options.nestFloor ? { nestFloor: NEST_FLOOR } : {}) },
     scenarios: scenarioRatios,
     big,
     goals,

@@ -4,9 +4,11 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RequestSpec, Scenario } from './load';
 import { ObservedResponse, shapeDifferences } from './calibrate';
-import type { BaselineSeed } from './baseline/fastify-baseline';
+import { BASELINE_SEED_FILE, BaselineSeed } from './baseline/baseline-data';
 
 export const BASELINE_ENTRY = resolve(__dirname, 'baseline', 'fastify-baseline.ts');
+/** The minimal Nest app of `--nest-floor`, on the same data as the bare baseline. */
+export const NEST_FLOOR_ENTRY = resolve(__dirname, 'baseline', 'nest-floor.ts');
 export const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
 
 /**
@@ -111,34 +113,41 @@ function withSeededRandom<T>(seed: number, build: () => T): T {
 }
 
 /**
- * One pass of the scenario's steps on each target (each with its own scenario instance), comparing every step's
- * answers: same status, same JSON key paths. Throws, naming the step and the differences, when they diverge, or
- * when ours is not the answer the scenario expects: a ratio to a baseline that answers something else is no ratio.
+ * One pass of the scenario's steps on ours and on each other target (each with its own scenario instance),
+ * comparing every step's answers of each other target with ours: same status, same JSON key paths. Throws, naming
+ * the step, the target and the differences, when they diverge, or when ours is not the answer the scenario
+ * expects: a ratio to a baseline that answers something else is no ratio.
  */
 export async function checkSameShape(
   token: string,
   ours: { url: string; scenario: Scenario },
-  other: { url: string; scenario: Scenario; label: string },
+  ...others: { url: string; scenario: Scenario; label: string }[]
 ): Promise<void> {
-  const contexts = [{}, {}] as Record<string, unknown>[];
+  const contexts = [ours, ...others].map(() => ({}) as Record<string, unknown>);
   for (let step = 0; step < ours.scenario.steps.length; step++) {
-    // Both targets draw the same "random" user or page, so that their answers are comparable key by key.
+    // Every target draws the same "random" user or page, so that their answers are comparable key by key.
     const specA = withSeededRandom(step + 1, () => ours.scenario.steps[step](contexts[0]));
-    const specB = withSeededRandom(step + 1, () => other.scenario.steps[step](contexts[1]));
     const a = await send(ours.url, token, specA);
-    const b = await send(other.url, token, specB);
-    const problems = shapeDifferences(a, b);
-    if (a.status !== specA.expect)
-      problems.push(`ours answered ${a.status}, the scenario expects ${specA.expect}`);
-    if (problems.length > 0) {
+    if (a.status !== specA.expect) {
       throw new Error(
-        `${ours.scenario.name}, step ${step + 1} (${specA.method} ${specA.path}): ours and ${other.label} diverge: ` +
-          `${problems.join('; ')}\nours: ${a.body.slice(0, 400)}\n${other.label}: ${b.body.slice(0, 400)}`,
+        `${ours.scenario.name}, step ${step + 1} (${specA.method} ${specA.path}): ours answered ${a.status}, ` +
+          `the scenario expects ${specA.expect}\nours: ${a.body.slice(0, 400)}`,
       );
     }
+    for (const [i, other] of others.entries()) {
+      const specB = withSeededRandom(step + 1, () => other.scenario.steps[step](contexts[i + 1]));
+      const b = await send(other.url, token, specB);
+      const problems = shapeDifferences(a, b);
+      if (problems.length > 0) {
+        throw new Error(
+          `${ours.scenario.name}, step ${step + 1} (${specA.method} ${specA.path}): ours and ${other.label} diverge: ` +
+            `${problems.join('; ')}\nours: ${a.body.slice(0, 400)}\n${other.label}: ${b.body.slice(0, 400)}`,
+        );
+      }
+    }
   }
-  await ours.scenario.settle?.({ url: ours.url, token, connections: 1, durationSeconds: 0 });
-  await other.scenario.settle?.({ url: other.url, token, connections: 1, durationSeconds: 0 });
+  for (const target of [ours, ...others])
+    await target.scenario.settle?.({ url: target.url, token, connections: 1, durationSeconds: 0 });
 }
 
-export const baselineSeedFile = (dataDir: string) => join(dataDir, 'baseline-seed.json');
+export const baselineSeedFile = (dataDir: string) => join(dataDir, BASELINE_SEED_FILE);

@@ -1,5 +1,6 @@
 import {
   DEFAULT_OPTIONS,
+  formatSpread,
   jsonShape,
   maxGoal,
   median,
@@ -43,6 +44,7 @@ describe('bench/calibrate', () => {
       '--profile',
       '--no-stream',
       '--strict',
+      '--nest-floor',
     ];
     expect(parseOptions(argv)).toEqual({
       ...DEFAULT_OPTIONS,
@@ -52,8 +54,17 @@ describe('bench/calibrate', () => {
       profile: true,
       stream: false,
       strict: true,
+      nestFloor: true,
     });
     expect(() => parseOptions(['--seconds'])).toThrow(/--seconds needs a positive number, not ""/);
+  });
+
+  it('runs the Nest floor only when asked, by flag or BENCH_NEST_FLOOR=1, so that a default run is no longer', () => {
+    expect(parseOptions([]).nestFloor).toBe(false);
+    expect(parseOptions(['--quick']).nestFloor).toBe(false);
+    expect(parseOptions([], { BENCH_NEST_FLOOR: '1' }).nestFloor).toBe(true);
+    expect(parseOptions([], { BENCH_NEST_FLOOR: '0' }).nestFloor).toBe(false);
+    expect(() => parseOptions(['--fast'])).toThrow(/\[--nest-floor\]/);
   });
 
   it('takes the ratio per round, then its median and range', () => {
@@ -71,6 +82,28 @@ describe('bench/calibrate', () => {
     expect(
       scenarioRatio('POST /Users', { ours: [30], bare: [100] }, { ours: 'ours', baseline: 'bare' }).pass,
     ).toBe(true);
+  });
+
+  it('adds Nest floor / bare and ours / Nest floor, per round, when the Nest floor ran; the goal stays on ours / bare', () => {
+    const labels = { ours: 'ours', baseline: 'bare', nestFloor: 'nest' };
+    const r = scenarioRatio(
+      'GET /Users/{id}',
+      { ours: [100, 300, 200], bare: [1000, 1000, 1000], nest: [500, 600, 400] },
+      labels,
+    );
+    expect(r.ratio).toEqual({ median: 0.2, min: 0.1, max: 0.3 });
+    expect(r.nestFloorRatio).toEqual({ median: 0.5, min: 0.4, max: 0.6 });
+    expect(r.ratioToNestFloor).toEqual({ median: 0.5, min: 0.2, max: 0.5 });
+    expect(r).toMatchObject({ goal: 0.4, pass: false });
+    // Without the Nest floor's rates (a default run) neither ratio exists.
+    const plain = scenarioRatio('GET /Users/{id}', { ours: [1], bare: [2] }, labels);
+    expect(plain.nestFloorRatio).toBeUndefined();
+    expect(plain.ratioToNestFloor).toBeUndefined();
+  });
+
+  it('formats a ratio with its spread', () => {
+    expect(formatSpread({ median: 0.1789, min: 0.0861, max: 0.2 })).toBe('0.179× (0.086–0.200)');
+    expect(formatSpread({ median: NaN, min: NaN, max: NaN })).toBe('–');
   });
 
   it("maps every scenario to issue 12's goal", () => {

@@ -15,6 +15,8 @@ export interface DashboardPanel {
   id: number;
   type: string;
   title: string;
+  /** Where Grafana places the panel, in grid cells (24 columns). */
+  gridPos: { x: number; y: number; w: number; h: number };
   datasource?: { type?: string; uid?: string };
   targets?: DashboardTarget[];
 }

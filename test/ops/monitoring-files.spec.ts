@@ -42,12 +42,45 @@ describe('Monitoring files', () => {
       '429s by tenant',
       'Commit latency',
       'Commit failures by reason',
+      'WAL flushes and commits per flush',
+      'WAL flush duration',
       'Connection pool',
       'Users per tenant',
       'Groups per tenant',
       'Event lag per subscription',
     ]) {
       expect(titles).toContain(title);
+    }
+  });
+
+  it("charts the embedded store's group commit: flushes/s, commits per flush and the p99 flush duration", () => {
+    const exprs = (title: string) =>
+      (dashboard.panels.find((p) => p.title === title)?.targets ?? []).map((t) => t.expr);
+    const flushes = 'sum(rate(scim_embedded_store_wal_flushes_total{job=~"$job"}[$__rate_interval]))';
+    const commits = 'sum(rate(scim_embedded_store_wal_flushed_commits_total{job=~"$job"}[$__rate_interval]))';
+
+    expect(exprs('WAL flushes and commits per flush')).toEqual([flushes, `${commits} / ${flushes}`]);
+    expect(exprs('WAL flush duration')).toContain(
+      'histogram_quantile(0.99, sum by (le) (rate(scim_embedded_store_wal_flush_duration_seconds_bucket{job=~"$job"}[$__rate_interval])))',
+    );
+  });
+
+  it('lays the panels out without overlaps, with unique ids', () => {
+    const ids = dashboard.panels.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const cells = new Map<string, string>();
+    for (const panel of dashboard.panels) {
+      const { x, y, w, h } = panel.gridPos;
+      for (let row = y; row < y + h; row++)
+        for (let column = x; column < x + w; column++) {
+          const cell = `${column},${row}`;
+          expect({ cell, taken: cells.get(cell), by: panel.title }).toEqual({
+            cell,
+            taken: undefined,
+            by: panel.title,
+          });
+          cells.set(cell, panel.title);
+        }
     }
   });
 

@@ -605,41 +605,52 @@ describe('Microsoft Entra ID developer checklist, entra.md §15 (e2e)', () => {
   });
 
   it('§15.17 responds well within 60 s and sustains ≥ 25 requests/second per tenant without 429', async () => {
-    const users = await Promise.all(Array.from({ length: 10 }, () => createUser()));
-    const group = await createGroup();
-    const requests = Array.from({ length: 300 }, (_, i) => {
-      const user = users[i % users.length];
-      switch (i % 3) {
-        case 0:
-          return () =>
-            send('GET', `/Users?filter=${encodeURIComponent(`userName eq "${String(user.userName)}"`)}`);
-        case 1:
-          return () => patchUser(user.id, { op: 'Replace', path: 'title', value: `T${i}` });
-        default:
-          return () =>
-            patchGroup(group.id, { op: 'Add', path: 'members', value: [{ $ref: null, value: user.id }] });
+    // On an app of its own, with the default rate limit (200/s, bursts of 400) and a full bucket. On the suite's
+    // app the hundred requests of the tests before it, sent as fast as the server answers, spend part of the
+    // burst (276 of 400 tokens were gone at the end of this job on a slow machine): a faster one would get a 429.
+    const own = await createTestApp({ baseUrl: ORIGIN, configDir });
+    const suiteApp = t;
+    t = own; // the helpers send to `t`
+    try {
+      const users = await Promise.all(Array.from({ length: 10 }, () => createUser()));
+      const group = await createGroup();
+      const requests = Array.from({ length: 300 }, (_, i) => {
+        const user = users[i % users.length];
+        switch (i % 3) {
+          case 0:
+            return () =>
+              send('GET', `/Users?filter=${encodeURIComponent(`userName eq "${String(user.userName)}"`)}`);
+          case 1:
+            return () => patchUser(user.id, { op: 'Replace', path: 'title', value: `T${i}` });
+          default:
+            return () =>
+              patchGroup(group.id, { op: 'Add', path: 'members', value: [{ $ref: null, value: user.id }] });
+        }
+      });
+      const started = Date.now();
+      const statuses: number[] = [];
+      let slowest = 0;
+      // 10 requests in flight at a time, as a provisioning job with some parallelism would send them.
+      for (let i = 0; i < requests.length; i += 10) {
+        const batch = await Promise.all(
+          requests.slice(i, i + 10).map(async (run) => {
+            const t0 = Date.now();
+            const r = await run();
+            slowest = Math.max(slowest, Date.now() - t0);
+            return r.statusCode;
+          }),
+        );
+        statuses.push(...batch);
       }
-    });
-    const started = Date.now();
-    const statuses: number[] = [];
-    let slowest = 0;
-    // 10 requests in flight at a time, as a provisioning job with some parallelism would send them.
-    for (let i = 0; i < requests.length; i += 10) {
-      const batch = await Promise.all(
-        requests.slice(i, i + 10).map(async (run) => {
-          const t0 = Date.now();
-          const r = await run();
-          slowest = Math.max(slowest, Date.now() - t0);
-          return r.statusCode;
-        }),
-      );
-      statuses.push(...batch);
+      const seconds = (Date.now() - started) / 1000;
+      expect(statuses.filter((s) => s === 429)).toEqual([]);
+      expect(statuses.filter((s) => s >= 400)).toEqual([]);
+      expect(requests.length / seconds).toBeGreaterThanOrEqual(25);
+      expect(slowest).toBeLessThan(60_000);
+    } finally {
+      t = suiteApp;
+      await own.close();
     }
-    const seconds = (Date.now() - started) / 1000;
-    expect(statuses.filter((s) => s === 429)).toEqual([]);
-    expect(statuses.filter((s) => s >= 400)).toEqual([]);
-    expect(requests.length / seconds).toBeGreaterThanOrEqual(25);
-    expect(slowest).toBeLessThan(60_000);
   });
 
   it('§15.18 auth: static bearer token accepted as sent, wrong or missing tokens get 401 with a SCIM error (OAuth: see the auth suites)', async () => {
