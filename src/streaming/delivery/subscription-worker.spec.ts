@@ -76,16 +76,23 @@ class GatedTransport extends PushTransport {
   method: 'webhook' | 'nats' = 'webhook';
   readonly received: number[][] = [];
   held = false;
+  /** Outcomes of the next deliveries (acknowledged once it runs out). */
+  readonly script: DeliveryOutcome[] = [];
   private readonly gates: Array<() => void> = [];
 
   async deliver(_s: SubscriptionRecord, events: readonly StreamEvent[]): Promise<DeliveryOutcome> {
     this.received.push(events.map((e) => e.seq));
     if (this.held) await new Promise<void>((resolve) => this.gates.push(resolve));
-    return { kind: 'acknowledged', status: 200 };
+    return this.script.shift() ?? { kind: 'acknowledged', status: 200 };
   }
 
   release(): void {
     this.held = false;
+    this.releaseHeld();
+  }
+
+  /** Lets the deliveries in flight end, holding the next ones still. */
+  releaseHeld(): void {
     for (const open of this.gates.splice(0)) open();
   }
 }
@@ -284,6 +291,40 @@ describe(`${SubscriptionWorker.name}: coalescing under load`, () => {
 
     expect(transport.received).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
     expect(clock.waits).toEqual([]);
+  });
+
+  it('keeps the position before a coalesced NATS delivery whose middle PubAck failed, then resends it whole', async () => {
+    const transport = new GatedTransport();
+    transport.method = 'nats';
+    const clock = new TestClock();
+    const worker = start(record({ method: 'nats' }), transport, clock, {
+      retry: { baseMs: 5, maxMs: 20 },
+    });
+    await until(() => worker.journal.lastSeq.mock.calls.length > 0);
+    transport.held = true;
+    worker.commit(1);
+    await until(() => transport.received.length === 1);
+    worker.commit(2);
+    clock.duringWait = () => {
+      clock.duringWait = () => undefined;
+      worker.commit(3, 4);
+    };
+    // The coalesced delivery 2..4: the PubAck of 3 times out (NatsTransport then answers retry).
+    transport.script.push(
+      { kind: 'acknowledged' },
+      { kind: 'retry', detail: 'NATS publish of contoso:3 failed: TIMEOUT' },
+    );
+    transport.releaseHeld();
+    await until(() => transport.received.length === 2);
+    transport.releaseHeld();
+    // The retry is held in flight: what the record says meanwhile.
+    await until(() => transport.received.length === 3);
+
+    // Only what was acknowledged before (1) is covered: 2 was stored too, yet not a prefix of a whole ack.
+    expect(worker.records.get('sub')!).toMatchObject({ position: 1, attempts: 1 });
+    transport.release();
+    await until(() => worker.records.get('sub')!.position === 4);
+    expect(transport.received).toEqual([[1], [2, 3, 4], [2, 3, 4]]);
   });
 
   it('ends a coalescing wait at once at shutdown, saving what was acknowledged', async () => {
