@@ -14,9 +14,9 @@ export interface DeliverySettings {
   /** Journal entries read at once. */
   readLimit: number;
   /**
-   * Events one NATS delivery publishes (one by one, each PubAck awaited before the next, so the stream's order
-   * is the journal's) before the position is saved once: a save per event would cap the drain at the store's
-   * write rate. A failure mid-way retries the whole batch; JetStream drops the repeats by Nats-Msg-Id.
+   * Events one NATS delivery publishes (pipelined, NATS_PUBLISH_WINDOW at a time, in order on one connection)
+   * before the position moves once: a step per event would cap the drain. A failure mid-way retries the whole
+   * batch; JetStream drops the repeats by Nats-Msg-Id.
    */
   natsEventsPerDelivery: number;
   /**
@@ -26,6 +26,14 @@ export interface DeliverySettings {
    * of acknowledged events is delivered again (same ids).
    */
   positionSaveIntervalMs: number;
+  /**
+   * Coalescing under load (DeliveryCoalescing): a delivery of a batching transport (NATS, webhook with
+   * maxBatchSize > 1) that would start less than this after the previous one ended waits until it has passed,
+   * so the commits meanwhile leave together (2 ms). The most it adds to an event's latency; 0 turns it off.
+   * Small beside the latency goal (p50 ≤ 5 ms, 2–3 ms without it), and at 200 writes/s, commits 5 ms apart,
+   * most deliveries do not wait at all.
+   */
+  coalesceWindowMs: number;
 }
 
 export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
@@ -37,6 +45,7 @@ export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
   readLimit: 500,
   natsEventsPerDelivery: 250,
   positionSaveIntervalMs: 100,
+  coalesceWindowMs: 2,
 };
 
 /** DI token of a Partial<DeliverySettings> overriding the defaults (tests). */

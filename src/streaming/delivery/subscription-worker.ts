@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { JournalEntry, JournalRepository } from '../../store/ports';
 import type { SubscriptionRepository } from '../../store/subscription.port';
 import type { JournalNotifier } from '../journal-notifier';
 import type { StreamMetrics } from '../stream.metrics';
 import type { StreamEvent } from '../stream-event';
 import type { SubscriptionRecord } from '../subscription';
+import { DeliveryCoalescing } from './delivery-coalescing';
 import { DeliveryLease } from './delivery-lease';
 import { planFailure } from './delivery-failure';
 import { coalescedAttempt, DeliveryProgress } from './delivery-progress';
@@ -22,7 +24,20 @@ export interface WorkerDependencies {
   settings: DeliverySettings;
   replicaId: string;
   logger: Logger;
+  /** The clock of the coalescing wait (tests inject theirs): Date.now and a timer by default. */
+  clock?: CoalescingClock;
 }
+
+export interface CoalescingClock {
+  now(): number;
+  /** Resolves after ms, or at once when `interrupt` aborts (shutdown, an admin change of the subscription). */
+  sleep(ms: number, interrupt: AbortSignal): Promise<void>;
+}
+
+const SYSTEM_CLOCK: CoalescingClock = {
+  now: Date.now,
+  sleep: (ms, interrupt) => delay(ms, undefined, { signal: interrupt }).catch(() => undefined),
+};
 
 type Step = 'progress' | 'idle' | 'stop';
 
@@ -36,6 +51,10 @@ type Step = 'progress' | 'idle' | 'stop';
  * Acknowledged progress is saved at most every positionSaveIntervalMs while events keep coming, always when
  * the loop goes idle or ends and before any failure or state change (DeliveryProgress); before each delivery
  * the record's rev is compared, so an admin's replay or pause still takes effect before the next one.
+ *
+ * Under a stream of commits, a delivery of a batching transport waits for the rest of coalesceWindowMs after
+ * the previous one (DeliveryCoalescing), so that several commits leave in one delivery; commits do not cut
+ * that wait short, shutdown and admin changes of the subscription do.
  */
 export class SubscriptionWorker {
   private wakeUp?: () => void;
@@ -45,8 +64,14 @@ export class SubscriptionWorker {
   private readAhead: JournalEntry[] = [];
   /** The record as last read or written by this loop; re-read when the stored rev differs. */
   private record: SubscriptionRecord | null = null;
+  /** Whether the last journal read returned a full page: more is likely waiting (a drain, a replay). */
+  private lastReadFull = false;
   private readonly progress = new DeliveryProgress();
   private readonly lease: DeliveryLease;
+  private readonly clock: CoalescingClock;
+  private readonly coalescing: DeliveryCoalescing;
+  /** Aborted (and replaced) by an admin change of the tenant's subscriptions, and at shutdown. */
+  private changes = new AbortController();
 
   constructor(
     readonly subscriptionId: string,
@@ -60,6 +85,8 @@ export class SubscriptionWorker {
       deps.replicaId,
       deps.settings.leaseTtlMs,
     );
+    this.clock = deps.clock ?? SYSTEM_CLOCK;
+    this.coalescing = new DeliveryCoalescing(deps.settings.coalesceWindowMs, this.clock.now);
   }
 
   async run(): Promise<void> {
@@ -67,6 +94,12 @@ export class SubscriptionWorker {
       this.knownHead = Math.max(this.knownHead, lastSeq);
       this.wake();
     });
+    // A replay or pause through this replica's admin API ends a coalescing wait at once (its rev is read next).
+    const unsubscribeChanges = this.deps.notifier.onSubscriptionsChanged((tenantId) => {
+      if (tenantId === this.tenantId) this.interruptCoalescing();
+    });
+    const onAbort = () => this.interruptCoalescing();
+    this.signal.addEventListener('abort', onAbort, { once: true });
     try {
       for (;;) {
         if (this.signal.aborted) return;
@@ -79,6 +112,8 @@ export class SubscriptionWorker {
       if (!this.signal.aborted) this.logFailure('Delivery loop failed', error);
     } finally {
       unsubscribe();
+      unsubscribeChanges();
+      this.signal.removeEventListener('abort', onAbort);
       // What the consumer acknowledged is saved before the lease goes (a crash before it resends it).
       await this.flush().catch((error) => this.logFailure('Saving the position failed', error));
       await this.lease.release().catch(() => undefined);
@@ -92,6 +127,8 @@ export class SubscriptionWorker {
   }
 
   private async step(): Promise<Step> {
+    await this.coalesce();
+    if (this.signal.aborted) return 'stop';
     if (!(await this.lease.hold())) return 'stop';
     this.pendingWake = false;
     const subscription = await this.current();
@@ -167,6 +204,7 @@ export class SubscriptionWorker {
       replayed(known, this.record)
     ) {
       this.progress.drop();
+      this.coalescing.forget();
     }
     return this.record;
   }
@@ -179,7 +217,33 @@ export class SubscriptionWorker {
     const ahead = this.readAhead.filter((e) => e.seq > position);
     if (ahead.length > 0 && ahead[0].seq === position + 1) return (this.readAhead = ahead);
     this.readAhead = await this.deps.journal.read(this.tenantId, position, this.deps.settings.readLimit);
+    this.lastReadFull = this.readAhead.length >= this.deps.settings.readLimit;
     return this.readAhead;
+  }
+
+  /**
+   * Coalescing under load (docs/streaming.md): when commits are known to wait and the previous delivery ended
+   * less than coalesceWindowMs ago, waits for the rest of that window before the next read, so that the commits
+   * of that moment join the delivery. Decided on the record as last seen: the rev check follows the wait.
+   * No wait for a quiet subscription, a transport that sends one event at a time, or a backlog (a drain or a
+   * replay goes at full speed).
+   */
+  private async coalesce(): Promise<void> {
+    const record = this.record;
+    if (!record || this.signal.aborted) return;
+    const position = this.progress.position ?? record.position;
+    const waitMs = this.coalescing.waitMs({
+      batchLimit: batchLimit(record, this.deps.settings.natsEventsPerDelivery),
+      pending: this.knownHead - position,
+      backlog: this.lastReadFull || (this.readAhead.at(-1)?.seq ?? 0) > position,
+    });
+    if (waitMs > 0) await this.clock.sleep(waitMs, this.changes.signal);
+  }
+
+  private interruptCoalescing(): void {
+    const changes = this.changes;
+    this.changes = new AbortController();
+    changes.abort();
   }
 
   private async acknowledged(
@@ -205,6 +269,7 @@ export class SubscriptionWorker {
       durationMs,
     });
     this.deps.metrics.lag(this.subscriptionId, this.knownHead - lastSeq);
+    this.coalescing.delivered();
     // A recovery from failures clears the failing state at once; otherwise save at most every interval.
     const failing = subscription.attempts > 0 || subscription.failingSince || subscription.nextAttemptAt;
     if (failing || this.progress.due(this.deps.settings.positionSaveIntervalMs, now)) await this.flush();
@@ -219,6 +284,7 @@ export class SubscriptionWorker {
     durationMs: number,
   ): Promise<void> {
     // What was acknowledged before this failure is saved (and its attempts recorded) first, in order.
+    this.coalescing.forget();
     await this.flush();
     const method = subscription.delivery.method;
     const now = new Date();

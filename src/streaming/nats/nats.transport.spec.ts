@@ -72,6 +72,39 @@ describe(NatsTransport.name, () => {
     expect(outcome.kind).toBe('retry');
     await sut.onApplicationShutdown();
   });
+
+  it('publishes a delivery pipelined, in order, and does not acknowledge it when a PubAck in the middle fails', async () => {
+    const sut = new NatsTransport(loadConfig({}, { natsUrl: NATS_URL, natsSubjectPrefix: 'scim' }));
+    const published: string[] = [];
+    const acks: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+    const js = {
+      publish: (_subject: string, _data: string, options: { msgID: string }) => {
+        published.push(options.msgID);
+        return new Promise<void>((resolve, reject) => acks.push({ resolve, reject }));
+      },
+    };
+    // The connection as opened (private): a JetStream client whose PubAcks the test answers.
+    (sut as unknown as { connecting: Promise<unknown> }).connecting = Promise.resolve({
+      nc: { drain: async () => undefined },
+      js,
+      streamSubjects: ['scim.>'],
+    });
+    const delivering = sut.deliver(subscription(), [event(1), event(2), event(3)], signal);
+    while (acks.length < 3) await new Promise((resolve) => setImmediate(resolve));
+
+    // All three went out before any PubAck came back; the second's times out, the others are stored.
+    expect(published).toEqual(['contoso:1', 'contoso:2', 'contoso:3']);
+    acks[0].resolve();
+    acks[1].reject(new Error('TIMEOUT'));
+    acks[2].resolve();
+
+    // Not acknowledged: the deliverer keeps the position before the delivery (at least once) and retries it
+    // whole; JetStream drops the events stored already as duplicates (same Nats-Msg-Id).
+    expect(await delivering).toEqual({
+      kind: 'retry',
+      detail: 'NATS publish of contoso:2 failed: TIMEOUT',
+    });
+  });
 });
 
 let natsUp = false;

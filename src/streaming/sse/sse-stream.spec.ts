@@ -87,6 +87,31 @@ describe(SseStream.name, () => {
     expect(out.writableEnded).toBe(true);
   });
 
+  it('writes the frames of what one read found in one write, not one write per event', async () => {
+    const journal = new Journal([entry(1), entry(2), entry(3)]);
+    const notifier = new JournalNotifier();
+    const writes: string[] = [];
+    const out = new Writable({ write: (chunk, _e, cb) => (writes.push(String(chunk)), cb()) });
+    const sut = new SseStream(out, {
+      subscription: subscription(),
+      since: 0,
+      journal: journal as unknown as JournalRepository,
+      notifier,
+      position,
+      heartbeatMs: 60_000,
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    // A burst of commits found by one wake-up.
+    journal.entries.push(entry(4), entry(5));
+    notifier.committed('t', 4);
+    notifier.committed('t', 5);
+    await new Promise((r) => setTimeout(r, 50));
+    await sut.end();
+
+    const events = writes.map((w) => (w.match(/^id: \d+$/gm) ?? []).join(','));
+    expect(events.filter((ids) => ids !== '')).toEqual(['id: 1,id: 2,id: 3', 'id: 4,id: 5']);
+  });
+
   it('stops reading while the socket does not drain (a slow reader holds no more than a page)', async () => {
     const journal = new Journal(Array.from({ length: 50 }, (_, i) => entry(i + 1)));
     const out = new SlowSocket();

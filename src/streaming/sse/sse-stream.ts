@@ -24,8 +24,10 @@ export interface SseStreamOptions {
 
 /**
  * One SSE connection: reads the tenant's journal in pages from `since`, writes the subscription's events in seq
- * order, then tails the journal (woken by this process's commits, polling for the others'). A slow reader
- * holds the loop at write() → false until 'drain': at most one page is in memory per connection.
+ * order, then tails the journal (woken by this process's commits, polling for the others'). The frames of what
+ * one read found go out in one write (up to the socket's highWaterMark each), not one write per event: under
+ * load a wake-up finds several commits. A slow reader holds the loop at write() → false until 'drain': at most
+ * one page is in memory per connection.
  */
 export class SseStream {
   private closed = false;
@@ -87,19 +89,28 @@ export class SseStream {
     }
   }
 
-  /** Sends the next page; returns how many journal entries it consumed (sent or filtered out). */
+  /**
+   * Sends the next page; returns how many journal entries it consumed (sent or filtered out). Its frames are
+   * joined into writes of about the socket's highWaterMark; the cursor passes an entry only once its frame was
+   * handed to the socket.
+   */
   private async sendPage(): Promise<number> {
     const { journal, subscription, position } = this.options;
     const entries = await journal.read(subscription.tenantId, this.cursor, SSE_PAGE_SIZE);
-    if (entries.length > 0 && entries[0].seq > this.cursor + 1) {
-      // Seqs have no gaps: a first seq above cursor + 1 means retention pruned the ones in between.
-      await this.write(gapFrame(this.cursor + 1, entries[0].seq - 1));
-    }
+    // Seqs have no gaps: a first seq above cursor + 1 means retention pruned the ones in between.
+    const gap = entries.length > 0 && entries[0].seq > this.cursor + 1;
+    let frames = gap ? gapFrame(this.cursor + 1, entries[0].seq - 1) : '';
+    let upTo = this.cursor;
+    const chunk = this.out.writableHighWaterMark;
     for (const entry of entries) {
-      if (this.closed) break;
-      if (wantsEntry(subscription, entry)) await this.write(eventFrame(toStreamEvent(entry)));
-      this.cursor = entry.seq;
+      if (wantsEntry(subscription, entry)) frames += eventFrame(toStreamEvent(entry));
+      upTo = entry.seq;
+      if (frames.length < chunk) continue;
+      if (!(await this.write(frames))) break;
+      this.cursor = upTo;
+      frames = '';
     }
+    if (await this.write(frames)) this.cursor = upTo;
     void position.advance(this.cursor);
     return entries.length;
   }
@@ -120,10 +131,13 @@ export class SseStream {
     });
   }
 
-  /** Writes a frame; when the socket's buffer is full, waits for 'drain' (or the end) before going on. */
-  private async write(frame: string): Promise<void> {
-    if (this.closed) return;
-    if (this.out.write(frame)) return;
+  /**
+   * Writes frames (nothing for ''); when the socket's buffer is full, waits for 'drain' (or the end) before
+   * going on. False when the stream was closed before: nothing was written.
+   */
+  private async write(frames: string): Promise<boolean> {
+    if (this.closed) return false;
+    if (frames === '' || this.out.write(frames)) return true;
     await new Promise<void>((resolve) => {
       const finish = () => {
         this.out.off('drain', finish);
@@ -133,5 +147,6 @@ export class SseStream {
       this.out.once('drain', finish);
       this.wake = finish;
     });
+    return true;
   }
 }
