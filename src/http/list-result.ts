@@ -2,6 +2,8 @@ import { LIST_RESPONSE_SCHEMA } from '../scim/schema/schema-urns';
 
 export interface ListResultInit<T> {
   resources: T[];
+  /** JSON.stringify(resources), when already computed: the envelope then sends it instead of serialising again. */
+  resourcesJson?: string;
   totalResults: number;
   /** 1-based index of the first result (RFC 7644 §3.4.2.4); omitted from the response when undefined (cursor paging). */
   startIndex?: number;
@@ -29,6 +31,7 @@ export interface ListResponseBody<T> {
  */
 export class ListResult<T = Record<string, unknown>> {
   readonly resources: T[];
+  readonly resourcesJson?: string;
   readonly totalResults: number;
   readonly startIndex?: number;
   readonly itemsPerPage: number;
@@ -37,6 +40,7 @@ export class ListResult<T = Record<string, unknown>> {
 
   constructor(init: ListResultInit<T>) {
     this.resources = init.resources;
+    this.resourcesJson = init.resourcesJson;
     this.totalResults = init.totalResults;
     this.startIndex = init.startIndex;
     this.itemsPerPage = init.itemsPerPage ?? init.resources.length;
@@ -55,5 +59,26 @@ export class ListResult<T = Record<string, unknown>> {
     if (this.nextCursor !== undefined) body.nextCursor = this.nextCursor;
     if (this.previousCursor !== undefined) body.previousCursor = this.previousCursor;
     return body;
+  }
+
+  /**
+   * The ListResponse as JSON text, byte for byte JSON.stringify(toListResponse()), reusing `resourcesJson`
+   * (issue 12: a page of 100 users was serialised twice, once for its size check and once to be sent).
+   * Undefined without `resourcesJson`: the body is then serialised as any other.
+   */
+  toListResponseJson(): string | undefined {
+    if (this.resourcesJson === undefined) return undefined;
+    // The key order of toListResponse: the members before Resources, Resources, the optional ones after it.
+    const head = JSON.stringify({
+      schemas: [LIST_RESPONSE_SCHEMA],
+      totalResults: this.totalResults,
+      itemsPerPage: this.itemsPerPage,
+    });
+    const tail = JSON.stringify({
+      startIndex: this.startIndex,
+      nextCursor: this.nextCursor,
+      previousCursor: this.previousCursor,
+    });
+    return `${head.slice(0, -1)},"Resources":${this.resourcesJson}${tail === '{}' ? '}' : `,${tail.slice(1)}`}`;
   }
 }

@@ -64,6 +64,20 @@ describe(envelope.name, () => {
     });
   });
 
+  it('sends a ListResult whose resources are already serialised as the JSON text of the same ListResponse', () => {
+    const init = { resources: [USER], totalResults: 12, startIndex: 11, itemsPerPage: 1 };
+    const reply = fakeReply();
+
+    const sut = envelope(
+      new ListResult({ ...init, resourcesJson: JSON.stringify([USER]) }),
+      request(),
+      reply,
+    );
+
+    expect(sut).toBe(JSON.stringify(envelope(new ListResult(init), request(), fakeReply())));
+    expect(reply.headers['Content-Type']).toBe('application/scim+json; charset=utf-8');
+  });
+
   it('does not wrap an object that merely looks like a list', () => {
     const lookalike = { resources: [USER], totalResults: 1 };
 

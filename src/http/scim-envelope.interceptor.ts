@@ -34,7 +34,8 @@ export function envelope(value: unknown, request: FastifyRequest, reply: Fastify
   }
   if (body instanceof ListResult) {
     scim = true;
-    body = body.toListResponse();
+    // Already-serialised resources are sent as they are (Fastify sends a string with a JSON media type as is).
+    body = body.toListResponseJson() ?? body.toListResponse();
   } else if (isRecord(body) && isRecord(body.meta)) {
     const { version, location } = body.meta;
     if (typeof version === 'string' && !reply.hasHeader('ETag')) reply.header('ETag', entityTag(version));

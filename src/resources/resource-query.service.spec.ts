@@ -1,4 +1,4 @@
-import { ResourceQueryService } from './resource-query.service';
+import { fitToSize, ResourceQueryService } from './resource-query.service';
 import { BASE_URL, ctx, resourceFixture, storedGroup, storedUser, TENANT } from './resource-test.fixtures';
 
 const ALICE = 'a0000000-0000-4000-8000-000000000001';
@@ -36,6 +36,7 @@ describe(ResourceQueryService.name, () => {
     expect(JSON.stringify(f.resources.find.mock.calls[0][2])).toContain('alice');
     expect(page).toEqual({
       resources: [{ schemas: expect.any(Array), id: ALICE, userName: ALICE }],
+      resourcesJson: JSON.stringify(page.resources),
       totalResults: 7,
       itemsPerPage: 1,
       startIndex: 3,
@@ -83,5 +84,27 @@ describe(ResourceQueryService.name, () => {
     await expect(f.query.list(ctx, 'User', { filter: 'nope eq "x"' })).rejects.toMatchObject({ status: 400 });
     await expect(f.query.list(ctx, 'User', { sortBy: 'nope' })).rejects.toMatchObject({ status: 400 });
     expect(f.resources.find).not.toHaveBeenCalled();
+  });
+});
+
+describe(fitToSize.name, () => {
+  const page = [{ id: 'a', note: 'x'.repeat(40) }, { id: 'b', note: '\u00e9'.repeat(40) }, { id: 'c' }];
+
+  it('keeps a page that fits whole, with its serialisation', () => {
+    expect(fitToSize(page, 10_000)).toEqual({ resources: page, json: JSON.stringify(page) });
+  });
+
+  it('cuts a page that does not fit after the last resource that does, and serialises what it keeps', () => {
+    const first = Buffer.byteLength(JSON.stringify(page[0])) + 1;
+    const sut = fitToSize(page, first + 10);
+
+    expect(sut.resources).toEqual([page[0]]);
+    expect(sut.json).toBe(JSON.stringify([page[0]]));
+  });
+
+  it('keeps at least one resource, however large', () => {
+    const sut = fitToSize(page, 5);
+
+    expect(sut).toEqual({ resources: [page[0]], json: JSON.stringify([page[0]]) });
   });
 });

@@ -123,8 +123,8 @@ export class ResourceQueryService {
       skip = Math.max(0, skip - found.totalResults);
     }
     const views = (await this.presenter.views(ctx, docs, query)).map((view) => view.body);
-    const resources = fitToSize(views, this.settings.maxListResponseBytes);
-    const page: ListPage = { resources, totalResults, itemsPerPage: resources.length };
+    const { resources, json } = fitToSize(views, this.settings.maxListResponseBytes);
+    const page: ListPage = { resources, resourcesJson: json, totalResults, itemsPerPage: resources.length };
     if (paging.mode === 'index') {
       page.startIndex = paging.startIndex;
     } else {
@@ -211,16 +211,20 @@ export class ResourceQueryService {
  * that paging always moves on. The page then says fewer in `itemsPerPage` and the next startIndex or nextCursor
  * continues after the last resource returned (RFC 7644 §3.4.2.4: a client pages by `itemsPerPage`).
  */
-export function fitToSize<T>(resources: T[], maxBytes: number): T[] {
+export function fitToSize<T>(resources: T[], maxBytes: number): { resources: T[]; json: string } {
   // Nearly every page fits: one serialisation of the whole page (each resource plus one separator byte, as
   // below, bounds it) instead of one per resource. A UTF-8 byte is at most 3 UTF-16 units: no byteLength needed
-  // either when even that bound fits.
+  // either when even that bound fits. The serialisation is kept: the envelope sends it instead of serialising
+  // the page a second time (issue 12).
   const whole = JSON.stringify(resources);
-  if (whole.length * 3 <= maxBytes || Buffer.byteLength(whole) <= maxBytes) return resources;
+  if (whole.length * 3 <= maxBytes || Buffer.byteLength(whole) <= maxBytes) return { resources, json: whole };
   let bytes = 0;
+  const parts: string[] = [];
   for (let i = 0; i < resources.length; i++) {
-    bytes += Buffer.byteLength(JSON.stringify(resources[i])) + 1;
-    if (bytes > maxBytes && i > 0) return resources.slice(0, i);
+    const part = JSON.stringify(resources[i]);
+    bytes += Buffer.byteLength(part) + 1;
+    if (bytes > maxBytes && i > 0) return { resources: resources.slice(0, i), json: `[${parts.join(',')}]` };
+    parts.push(part);
   }
-  return resources;
+  return { resources, json: whole };
 }

@@ -32,6 +32,8 @@ export interface ListQuery extends AttributeSelectionInput {
 
 export interface ListPage {
   resources: Record<string, unknown>[];
+  /** `resources` serialised (JSON.stringify), when the query already did it (fitToSize). */
+  resourcesJson?: string;
   totalResults: number;
   startIndex?: number;
   itemsPerPage: number;
