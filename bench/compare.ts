@@ -75,8 +75,11 @@ async function main(): Promise<void> {
       );
       targets.push({ label: labels[i], server, all: scenarios({ ...seeds[i], ...options }) });
     }
-    const only = process.env.BENCH_ONLY?.toLowerCase();
-    const names = targets[0].all.map((s) => s.name).filter((n) => !only || n.toLowerCase().includes(only));
+    // BENCH_ONLY: parts of scenario names, comma-separated; a scenario runs when its name contains one of them.
+    const only = process.env.BENCH_ONLY?.toLowerCase().split(',').filter(Boolean);
+    const names = targets[0].all
+      .map((s) => s.name)
+      .filter((n) => !only || only.some((part) => n.toLowerCase().includes(part)));
     const lines = [
       `| scenario | this build req/s | other req/s | ratio (median of ${rounds} rounds) | range | CPU µs/request (this, other) | CPU ratio (other/this) | range |`,
       '|---|---:|---:|---:|---:|---:|---:|---:|',
