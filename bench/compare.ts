@@ -6,7 +6,7 @@
  * scenario the median ratio (this build / other) of the rounds and its range.
  *
  * The other checkout must be built (`npm run build` there) and share this one's dependencies. Knobs: BENCH_USERS
- * (100000), BENCH_GROUPS (1000), BENCH_ROUNDS (6), BENCH_ROUND_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ONLY. Pinned
+ * (100000), BENCH_GROUPS (1000), BENCH_ROUNDS (6), BENCH_ROUND_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_ONLY (parts of scenario names, comma-separated). Pinned
  * like npm run bench (servers on core 0, this process on core 1) when the machine has two cores.
  */
 import { execFileSync } from 'node:child_process';

@@ -67,18 +67,13 @@ export class ListResult<T = Record<string, unknown>> {
    * Undefined without `resourcesJson`: the body is then serialised as any other.
    */
   toListResponseJson(): string | undefined {
-    if (this.resourcesJson === undefined) return undefined;
-    // The key order of toListResponse: the members before Resources, Resources, the optional ones after it.
-    const head = JSON.stringify({
-      schemas: [LIST_RESPONSE_SCHEMA],
-      totalResults: this.totalResults,
-      itemsPerPage: this.itemsPerPage,
-    });
-    const tail = JSON.stringify({
-      startIndex: this.startIndex,
-      nextCursor: this.nextCursor,
-      previousCursor: this.previousCursor,
-    });
-    return `${head.slice(0, -1)},"Resources":${this.resourcesJson}${tail === '{}' ? '}' : `,${tail.slice(1)}`}`;
+    const resourcesJson = this.resourcesJson;
+    if (resourcesJson === undefined) return undefined;
+    // Member by member, in toListResponse's order, so that the two forms cannot drift apart.
+    const members = Object.entries(this.toListResponse()).map(
+      ([name, value]) =>
+        `${JSON.stringify(name)}:${name === 'Resources' ? resourcesJson : JSON.stringify(value)}`,
+    );
+    return `{${members.join(',')}}`;
   }
 }
