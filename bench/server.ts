@@ -117,7 +117,9 @@ export async function startServer(
     stderr: () => stderr,
     async stop() {
       if (!exited) child.kill('SIGTERM');
-      const timer = setTimeout(() => !exited && child.kill('SIGKILL'), 15_000);
+      // A CPU profile is written at exit: with a large one that takes longer than a normal shutdown.
+      const graceMs = options.nodeArgs?.includes('--cpu-prof') ? 120_000 : 15_000;
+      const timer = setTimeout(() => !exited && child.kill('SIGKILL'), graceMs);
       await exit;
       clearTimeout(timer);
     },

@@ -21,6 +21,8 @@ export type ConsumerCommand =
       token?: string;
       natsUrl?: string;
       stream?: string;
+      /** The stream sequence the JetStream consumer starts at: taken before the subscription was created. */
+      natsStartSeq?: number;
     }
   | { cmd: 'close'; key: string };
 
@@ -68,8 +70,11 @@ async function open(command: Extract<ConsumerCommand, { cmd: 'open' }>): Promise
     closers.set(key, async () => source.close());
   } else if (command.method === 'nats') {
     const nc = await connect({ servers: command.natsUrl });
+    // From a sequence, not DeliverPolicy.New: the server starts publishing as soon as the subscription exists,
+    // before this consumer does, and "new" would miss those first events.
     const consumer = await jetstream(nc).consumers.get(command.stream!, {
-      deliver_policy: DeliverPolicy.New,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: command.natsStartSeq!,
     });
     const messages = await consumer.consume();
     void (async () => {

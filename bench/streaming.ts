@@ -123,6 +123,16 @@ async function prepareNatsStream(): Promise<void> {
   }
 }
 
+/** The sequence the bench's stream gives its next message. */
+async function nextStreamSeq(): Promise<number> {
+  const nc = await connect({ servers: NATS_URL });
+  try {
+    return (await (await jetstreamManager(nc)).streams.info(STREAM)).state.last_seq + 1;
+  } finally {
+    await nc.close();
+  }
+}
+
 /** The local nats-server's pid, for its CPU time (undefined when it is not a process of this machine). */
 function natsServerPid(): number | undefined {
   try {
@@ -185,6 +195,7 @@ async function main(): Promise<void> {
   /** One subscription (the admin API's POST) and its consumer in the consumer process. */
   async function subscribe(method: Method, startAt: unknown) {
     const delivery = method === 'webhook' ? { method, url: hookUrl, maxBatchSize: 100 } : { method };
+    const natsStartSeq = method === 'nats' ? await nextStreamSeq() : undefined;
     const created = await admin('/subscriptions', { name: `bench-${method}`, delivery, startAt });
     const id = created.id as string;
     await consumers.open({
@@ -195,6 +206,7 @@ async function main(): Promise<void> {
       token: created.token as string | undefined,
       natsUrl: NATS_URL,
       stream: STREAM,
+      natsStartSeq,
     });
     return {
       id,
